@@ -8,6 +8,7 @@
 //! - [`render`]: success and error bodies in every form (v2/v1 × JSON/XML, simplified JSON).
 //! - [`parse`]: any body a client may receive, back into types.
 
+pub mod backend;
 pub mod errors;
 pub mod params;
 pub mod parse;

@@ -81,7 +81,7 @@ pub fn verify(
 ) -> bool {
     let mut given_bytes = [0u8; 32];
     let len = given.len() / 2;
-    if given.len() % 2 != 0
+    if !given.len().is_multiple_of(2)
         || len != method.digest_len()
         || hex::decode_to_slice(given, &mut given_bytes[..len]).is_err()
     {
