@@ -1,0 +1,55 @@
+//! `topgate`: the gateway, its administration, and the ISV's tools, in one binary.
+//!
+//! Exit codes: 0 success; 1 the thing asked about is an error (an API error for `call`, problems
+//! found for `catalog check`, an error response for `diagnose`); 2 usage, I/O or transport error.
+
+mod admin;
+mod catalog_cmd;
+mod serve;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "topgate", version, about = "An open-platform API gateway that speaks the TOP protocol", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the gateway (`--demo` for the built-in commerce backend and demo credentials)
+    Serve(serve::ServeArgs),
+    /// Manage apps (keys, secrets, permission packages)
+    #[command(subcommand)]
+    App(admin::AppCommand),
+    /// Manage users
+    #[command(subcommand)]
+    User(admin::UserCommand),
+    /// Issue and revoke sessions (user authorisations)
+    #[command(subcommand)]
+    Session(admin::SessionCommand),
+    /// Check an API catalog file
+    #[command(subcommand)]
+    Catalog(catalog_cmd::CatalogCommand),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args),
+        Command::App(cmd) => admin::run_app(cmd),
+        Command::User(cmd) => admin::run_user(cmd),
+        Command::Session(cmd) => admin::run_session(cmd),
+        Command::Catalog(cmd) => catalog_cmd::run(cmd),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

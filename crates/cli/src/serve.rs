@@ -1,0 +1,83 @@
+//! `topgate serve`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use topgate_gateway::launch::{self, ServeOptions};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Seed the demo app, users and session, and serve the built-in commerce backend
+    #[arg(long)]
+    demo: bool,
+    /// Configuration file (TOML)
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Data directory (registry, archive, counters) [default: $TOPGATE_DATA_DIR or ~/.local/share/topgate]
+    #[arg(long, value_name = "DIR", env = "TOPGATE_DATA_DIR")]
+    data_dir: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
+    init_logging();
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let demo = args.demo;
+        let mut running = launch::start(
+            ServeOptions {
+                demo: args.demo,
+                config: args.config,
+                data_dir: args.data_dir,
+                listen: args.listen,
+            },
+            None,
+        )
+        .await?;
+        tracing::info!(addr = %running.addr, data_dir = %running.data_dir.display(), "topgate is serving");
+        if demo {
+            println!("{}", topgate_gateway::demo::banner(&running.base_url(), (running.gateway.clock)()));
+        }
+        let stop = running.take_shutdown();
+        tokio::spawn(async move {
+            shutdown_signal().await;
+            tracing::info!("stopping: finishing the calls in flight");
+            if let Some(tx) = stop {
+                let _ = tx.send(());
+            }
+        });
+        running.wait().await?;
+        tracing::info!("stopped");
+        Ok(0)
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return ctrl_c.await.unwrap_or(()),
+            };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("TOPGATE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

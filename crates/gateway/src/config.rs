@@ -1,0 +1,63 @@
+//! The configuration file (`topgate serve --config FILE`), TOML. Every key is optional.
+//!
+//! ```toml
+//! listen = "127.0.0.1:8080"        # the TOP endpoint
+//! data_dir = "/var/lib/topgate"    # registry.db, archive, counters; default below
+//! catalog = "catalog.toml"         # the API catalog, relative to this file; --demo uses the demo catalog
+//! max_body_bytes = 10485760        # larger bodies are refused with code 43
+//! echo_args = true                 # echo the request's parameters in error bodies (`args`)
+//! ```
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub listen: Option<SocketAddr>,
+    pub data_dir: Option<PathBuf>,
+    pub catalog: Option<PathBuf>,
+    pub max_body_bytes: Option<usize>,
+    pub echo_args: Option<bool>,
+}
+
+impl Config {
+    /// Reads a configuration file; relative paths in it are taken relative to the file.
+    pub fn load(path: &Path) -> anyhow::Result<Config> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            anyhow::anyhow!("cannot read the configuration {}: {e}", path.display())
+        })?;
+        let mut config: Config = toml::from_str(&text)
+            .map_err(|e| anyhow::anyhow!("configuration {}: {e}", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        if let Some(c) = &config.catalog {
+            config.catalog = Some(base.join(c));
+        }
+        if let Some(d) = &config.data_dir {
+            config.data_dir = Some(base.join(d));
+        }
+        Ok(config)
+    }
+}
+
+/// The data directory when none is given: `$TOPGATE_DATA_DIR`, else `$XDG_DATA_HOME/topgate`,
+/// else `~/.local/share/topgate`, else `./topgate-data`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(d) = std::env::var_os("TOPGATE_DATA_DIR").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d);
+    }
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(d).join("topgate");
+    }
+    if let Some(home) = std::env::var_os("HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(home).join(".local/share/topgate");
+    }
+    PathBuf::from("topgate-data")
+}
+
+/// The registry database inside a data directory.
+pub fn registry_path(data_dir: &Path) -> PathBuf {
+    data_dir.join("registry.db")
+}

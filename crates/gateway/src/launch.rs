@@ -1,0 +1,154 @@
+//! Assembling a gateway from its options and starting it: used by `topgate serve` and by tests.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use topgate_demo::DemoService;
+use topgate_store::{Registry, SqliteRegistry};
+
+use crate::backend::Backends;
+use crate::catalog::{self, Catalog, LiveCatalog};
+use crate::config::{self, Config};
+use crate::pipeline::{system_clock, Clock, Gateway, Settings};
+use crate::registry::LiveRegistry;
+use crate::server::{self, ServerSettings, Service};
+
+/// What `topgate serve` was asked for.
+#[derive(Debug, Clone, Default)]
+pub struct ServeOptions {
+    pub demo: bool,
+    pub config: Option<PathBuf>,
+    pub data_dir: Option<PathBuf>,
+    pub listen: Option<SocketAddr>,
+}
+
+/// A started gateway.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub gateway: Arc<Gateway>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+    _catalog_watch: Option<catalog::WatchHandle>,
+}
+
+impl Running {
+    /// Stops accepting, finishes the calls in flight, and returns.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await??;
+        Ok(())
+    }
+
+    /// Waits until the server stops by itself (it does not, unless it fails).
+    pub async fn wait(mut self) -> anyhow::Result<()> {
+        (&mut self.task).await??;
+        Ok(())
+    }
+
+    /// A sender that stops the server when fired (for signal handling).
+    pub fn take_shutdown(&mut self) -> Option<oneshot::Sender<()>> {
+        self.shutdown.take()
+    }
+
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Opens the stores, loads the catalog, binds the listener and starts serving.
+pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<Running> {
+    let clock = clock.unwrap_or_else(system_clock);
+    let config = match &opts.config {
+        Some(path) => Config::load(path)?,
+        None => Config::default(),
+    };
+    let data_dir = opts
+        .data_dir
+        .clone()
+        .or(config.data_dir.clone())
+        .unwrap_or_else(config::default_data_dir);
+    std::fs::create_dir_all(&data_dir).map_err(|e| {
+        anyhow::anyhow!(
+            "cannot create the data directory {}: {e}",
+            data_dir.display()
+        )
+    })?;
+
+    let store: Arc<dyn Registry> =
+        Arc::new(SqliteRegistry::open(&config::registry_path(&data_dir))?);
+    let mut backends = Backends::default();
+    if opts.demo {
+        crate::demo::seed(store.as_ref(), clock())?;
+        backends.demo = Some(Arc::new(DemoService::open(&data_dir.join("demo.db"))?));
+    }
+    let registry = LiveRegistry::open(store)?;
+    registry.spawn_refresher();
+
+    let (catalog, watch) = match &config.catalog {
+        Some(path) => {
+            let catalog = Catalog::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let live = Arc::new(LiveCatalog::new(catalog));
+            let watch = catalog::watch(path.clone(), live.clone(), |result| match result {
+                Ok(n) => tracing::info!(apis = n, "catalog reloaded"),
+                Err(problems) => {
+                    tracing::warn!(%problems, "catalog edit refused; serving the previous catalog")
+                }
+            });
+            (live, Some(watch))
+        }
+        None if opts.demo => {
+            let catalog = Catalog::parse(topgate_demo::CATALOG)
+                .map_err(|e| anyhow::anyhow!("demo catalog: {e}"))?;
+            (Arc::new(LiveCatalog::new(catalog)), None)
+        }
+        None => anyhow::bail!(
+            "no API catalog: give one in the configuration (catalog = \"FILE\") or use --demo"
+        ),
+    };
+
+    let gateway = Arc::new(Gateway {
+        registry,
+        catalog,
+        backends,
+        clock,
+        settings: Settings {
+            echo_args: config.echo_args.unwrap_or(true),
+        },
+    });
+    let service = Arc::new(Service {
+        gateway: gateway.clone(),
+        settings: ServerSettings {
+            max_body_bytes: config
+                .max_body_bytes
+                .unwrap_or(ServerSettings::default().max_body_bytes),
+        },
+        observers: Vec::new(),
+    });
+    let listen = opts
+        .listen
+        .or(config.listen)
+        .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel();
+    let task = tokio::spawn(server::serve(listener, service, async {
+        let _ = rx.await;
+    }));
+    Ok(Running {
+        addr,
+        data_dir,
+        gateway,
+        shutdown: Some(tx),
+        task,
+        _catalog_watch: watch,
+    })
+}

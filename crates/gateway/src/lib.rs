@@ -1,0 +1,27 @@
+//! The topgate gateway: a TOP-protocol API gateway.
+//!
+//! A request travels, in order, through:
+//!
+//! - [`server`]: HTTP; `/router/rest`, `/health`; the body bounded and buffered once.
+//! - [`inbound`]: the HTTP request into a parameter set; the response form decided early.
+//! - [`pipeline`]: **the request path, top to bottom in one place**: every platform check,
+//!   then the catalog's parameter rules, then the backend.
+//! - [`failure`]: why a call failed, and the one place a failure becomes a response body.
+//! - [`backend`]: the built-in demo service and HTTP backends.
+//!
+//! Around it: [`registry`] (the in-memory snapshot of apps, users and sessions, refreshed from
+//! the store), [`catalog`] (the API catalog, reloaded atomically), [`record`] (the evidence of
+//! each call), [`request_id`].
+
+pub mod backend;
+pub mod catalog;
+pub mod config;
+pub mod demo;
+pub mod failure;
+pub mod inbound;
+pub mod launch;
+pub mod pipeline;
+pub mod record;
+pub mod registry;
+pub mod request_id;
+pub mod server;

@@ -1,0 +1,143 @@
+//! The registry as the hot path sees it: an in-memory snapshot, swapped atomically.
+//!
+//! The store (SQLite or PostgreSQL) is read only by a background thread that polls its
+//! `revision` every [`POLL_INTERVAL`] and rebuilds the snapshot when it moved, so a change made
+//! by `topgate app ...` on the same data directory reaches a running server within a second,
+//! without a restart, and no request ever waits for the database.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+use std::time::Duration;
+
+use arc_swap::ArcSwap;
+use topgate_protocol::backend::BackendUser;
+use topgate_store::{Limit, Registry, RegistryData};
+
+/// How often the store's revision is checked.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
+
+#[derive(Debug)]
+pub struct AppEntry {
+    pub app_key: String,
+    pub secret: String,
+    pub enabled: bool,
+    pub partner: Option<String>,
+    pub grants: HashSet<String>,
+}
+
+#[derive(Debug)]
+pub struct SessionEntry {
+    pub key: String,
+    pub app_key: String,
+    pub user: BackendUser,
+    pub grants: HashSet<String>,
+    pub expires_at_ms: i64,
+}
+
+/// One consistent view of the registry.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub revision: i64,
+    pub apps: HashMap<String, Arc<AppEntry>>,
+    pub sessions: HashMap<String, Arc<SessionEntry>>,
+    pub limits: Vec<Limit>,
+}
+
+impl Snapshot {
+    pub fn build(data: RegistryData) -> Snapshot {
+        let users: HashMap<i64, String> =
+            data.users.iter().map(|u| (u.id, u.nick.clone())).collect();
+        let apps = data
+            .apps
+            .into_iter()
+            .map(|a| {
+                let entry = AppEntry {
+                    grants: a.grants.into_iter().collect(),
+                    app_key: a.app_key.clone(),
+                    secret: a.secret,
+                    enabled: a.enabled,
+                    partner: a.partner,
+                };
+                (a.app_key, Arc::new(entry))
+            })
+            .collect();
+        let sessions = data
+            .sessions
+            .into_iter()
+            .filter(|s| !s.revoked)
+            .filter_map(|s| {
+                let nick = users.get(&s.user_id)?.clone();
+                let entry = SessionEntry {
+                    key: s.key.clone(),
+                    app_key: s.app_key,
+                    user: BackendUser {
+                        id: s.user_id,
+                        nick,
+                    },
+                    grants: s.grants.into_iter().collect(),
+                    expires_at_ms: s.expires_at_ms,
+                };
+                Some((s.key, Arc::new(entry)))
+            })
+            .collect();
+        Snapshot {
+            revision: data.revision,
+            apps,
+            sessions,
+            limits: data.limits,
+        }
+    }
+}
+
+/// The live registry: the current snapshot and the store it is refreshed from.
+pub struct LiveRegistry {
+    current: ArcSwap<Snapshot>,
+    store: Arc<dyn Registry>,
+}
+
+impl LiveRegistry {
+    /// Loads the first snapshot.
+    pub fn open(store: Arc<dyn Registry>) -> anyhow::Result<Arc<LiveRegistry>> {
+        let data = store.load()?;
+        Ok(Arc::new(LiveRegistry {
+            current: ArcSwap::from_pointee(Snapshot::build(data)),
+            store,
+        }))
+    }
+
+    pub fn snapshot(&self) -> arc_swap::Guard<Arc<Snapshot>> {
+        self.current.load()
+    }
+
+    pub fn store(&self) -> &Arc<dyn Registry> {
+        &self.store
+    }
+
+    /// Reloads when the store's revision moved; true when a new snapshot was installed.
+    pub fn refresh(&self) -> anyhow::Result<bool> {
+        let revision = self.store.revision()?;
+        if revision == self.current.load().revision {
+            return Ok(false);
+        }
+        let data = self.store.load()?;
+        self.current.store(Arc::new(Snapshot::build(data)));
+        Ok(true)
+    }
+
+    /// Polls the store from a background thread until the registry is dropped.
+    pub fn spawn_refresher(self: &Arc<Self>) {
+        let weak = Arc::downgrade(self);
+        std::thread::Builder::new()
+            .name("registry-refresh".into())
+            .spawn(move || loop {
+                std::thread::sleep(POLL_INTERVAL);
+                let Some(live) = weak.upgrade() else { return };
+                match live.refresh() {
+                    Ok(true) => tracing::info!(revision = live.snapshot().revision, "registry reloaded"),
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(error = %e, "registry refresh failed; serving the last snapshot"),
+                }
+            })
+            .expect("spawn registry refresher");
+    }
+}
