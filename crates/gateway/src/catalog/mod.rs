@@ -52,10 +52,12 @@ impl Catalog {
         let file = path.display().to_string();
         match std::fs::read_to_string(path) {
             Ok(text) => load::parse(&text, &file),
-            Err(e) => Err(watch::file_problem(
-                &file,
-                format!("cannot read the catalog: {e}"),
-            )),
+            Err(e) => Err(CatalogErrors(vec![CatalogProblem {
+                file,
+                line: 0,
+                column: 0,
+                message: format!("cannot read the catalog: {e}"),
+            }])),
         }
     }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
 
-use super::{Catalog, CatalogErrors, CatalogProblem, LiveCatalog};
+use super::{Catalog, CatalogErrors, LiveCatalog};
 
 /// How often the watched file's modification time and length are looked at.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(500);
@@ -91,14 +91,4 @@ pub fn watch(
         stop: Some(tx),
         thread: Some(thread),
     }
-}
-
-/// A problem about the file as a whole (line 0: unreadable).
-pub(super) fn file_problem(file: &str, message: String) -> CatalogErrors {
-    CatalogErrors(vec![CatalogProblem {
-        file: file.to_owned(),
-        line: 0,
-        column: 0,
-        message,
-    }])
 }
