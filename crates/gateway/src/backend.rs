@@ -46,7 +46,19 @@ impl Backends {
                         None,
                     ));
                 };
-                match demo.call(&request) {
+                // A panic in a backend is a gateway fault (code 10), never a dropped connection.
+                let answer =
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| demo.call(&request)))
+                        .map_err(|_| {
+                            (
+                                Failure::internal(format!(
+                                    "the demo backend panicked on {}",
+                                    api.name
+                                )),
+                                Some(elapsed()),
+                            )
+                        })?;
+                match answer {
                     Ok(fields) => Ok(Answered {
                         fields,
                         backend: "demo".into(),
@@ -72,12 +84,8 @@ impl Backends {
     }
 }
 
+/// The catalog names a backend this gateway does not have: a configuration fault of the
+/// gateway (code 10), logged with the reason.
 fn unavailable(api: &ApiSpec, why: &str) -> Failure {
-    Failure::business(
-        api.line,
-        api.line.unavailable_sub_code(),
-        format!("{} service unavailable", api.line.slug()),
-        "backend",
-        why,
-    )
+    Failure::internal(format!("{}: {why}", api.name))
 }

@@ -4,7 +4,7 @@
 //! 2. `method` present (21); `app_key` present (28), known (29), not blocked (42); `method` exists (22)
 //! 3. `timestamp` (30, 31); `v` (32, 33, 34); `format` (23)
 //! 4. `sign` present and valid (24, 25): nothing that costs a counter happens before this
-//! 5. the app may call this API (11); session present, valid, unexpired, this app's (26, 27);
+//! 5. the app and its partner may call this API (11, 13); session present, valid, unexpired, this app's (26, 27);
 //!    the user granted it (12)
 //! 6. business parameters against the catalog (40, 41, 3; business rules as the product line's
 //!    `isv.*` errors)
@@ -12,6 +12,9 @@
 //!
 //! First failure wins. Every answer is HTTP 200 with the request id in the body and a header;
 //! errors become bodies in one place ([`Failure::to_body`]).
+
+// A `Failure` is the cold path and carries what the archive needs; boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -182,6 +185,7 @@ impl Gateway {
 
         // 5. Permissions and the session.
         check_app_permission(app, api)?;
+        check_partner_permission(app, api)?;
         let session = check_session(p, &registry, app, api, now)?;
         check_user_permission(session.as_deref(), api)?;
 
@@ -310,8 +314,8 @@ pub fn parse_version(raw: &str) -> Result<Version, P> {
         return Err(P::InvalidVersion);
     }
     match raw.parse::<f64>() {
-        Ok(v) if v == 2.0 => Ok(Version::V2),
-        Ok(v) if v == 1.0 => Ok(Version::V1),
+        Ok(2.0) => Ok(Version::V2),
+        Ok(1.0) => Ok(Version::V1),
         _ => Err(P::UnsupportedVersion),
     }
 }
@@ -370,6 +374,29 @@ fn check_app_permission(app: &AppEntry, api: &ApiSpec) -> Result<(), Failure> {
         )),
         _ => Ok(()),
     }
+}
+
+fn check_partner_permission(app: &AppEntry, api: &ApiSpec) -> Result<(), Failure> {
+    if api.partners.is_empty()
+        || app
+            .partner
+            .as_ref()
+            .is_some_and(|p| api.partners.contains(p))
+    {
+        return Ok(());
+    }
+    Err(Failure::platform(
+        P::InsufficientPartnerPermissions,
+        "partner-permission",
+        format!(
+            "{} is open to the partners {:?}; the app belongs to {}",
+            api.name,
+            api.partners,
+            app.partner
+                .as_deref()
+                .map_or("no partner".to_owned(), |p| format!("partner {p}"))
+        ),
+    ))
 }
 
 fn check_session(

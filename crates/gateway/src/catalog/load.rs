@@ -20,6 +20,7 @@ const API_KEYS: &[&str] = &[
     "backend",
     "session",
     "package",
+    "partners",
     "timeout_ms",
     "summary",
     "limits",
@@ -253,6 +254,10 @@ fn parse_api(mut t: Fields, backends: &[&str], r: &mut Report) -> Option<ApiSpec
         }),
     };
     let package = t.get("package").map(|f| f.text(r).map(str::to_owned));
+    let partners = t.get("partners").map(|f| {
+        f.strings(r)
+            .map(|list| list.into_iter().map(|(s, _)| s).collect::<Vec<_>>())
+    });
     let timeout = t
         .get("timeout_ms")
         .map(|f| f.int_at_least(1, r).map(Duration::from_millis));
@@ -293,6 +298,7 @@ fn parse_api(mut t: Fields, backends: &[&str], r: &mut Report) -> Option<ApiSpec
         backend: backend?,
         session: session?,
         package: optional(package)?,
+        partners: optional(partners)?.unwrap_or_default(),
         timeout: optional(timeout)?,
         summary: optional(summary)?,
         limits: limits.flatten(),

@@ -24,6 +24,9 @@ pub struct ApiSpec {
     pub session: SessionNeed,
     /// The permission package that grants this API; `None`: open to every app.
     pub package: Option<String>,
+    /// Partners whose apps may call this API; empty: any app. An app of another partner, or of
+    /// none, is refused with code 13 (Insufficient partner permissions).
+    pub partners: Vec<String>,
     /// Overrides the backend's timeout.
     pub timeout: Option<Duration>,
     pub summary: Option<String>,
