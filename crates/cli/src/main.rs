@@ -4,6 +4,7 @@
 //! found for `catalog check`, an error response for `diagnose`); 2 usage, I/O or transport error.
 
 mod admin;
+mod call;
 mod catalog_cmd;
 mod serve;
 
@@ -31,6 +32,8 @@ enum Command {
     /// Issue and revoke sessions (user authorisations)
     #[command(subcommand)]
     Session(admin::SessionCommand),
+    /// Call an API like an SDK does: sign, send, print, save; a one-line diagnosis on errors
+    Call(call::CallArgs),
     /// Check an API catalog file
     #[command(subcommand)]
     Catalog(catalog_cmd::CatalogCommand),
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
         Command::User(cmd) => admin::run_user(cmd),
         Command::Session(cmd) => admin::run_session(cmd),
         Command::Catalog(cmd) => catalog_cmd::run(cmd),
+        Command::Call(args) => block_on(call::run(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -52,4 +56,13 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Runs an async command on a runtime of its own; its `i32` is the exit code.
+fn block_on(f: impl std::future::Future<Output = anyhow::Result<i32>>) -> anyhow::Result<u8> {
+    let code = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(f)?;
+    Ok(u8::try_from(code).unwrap_or(2))
 }
