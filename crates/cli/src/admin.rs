@@ -3,6 +3,8 @@
 //! A running server on the same data directory sees every change within a second. `--json`
 //! prints one JSON document for scripts.
 
+mod limits;
+
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
@@ -94,6 +96,23 @@ pub enum AppCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Show or set the app's flow-control limits (with --api: on one API)
+    Limits {
+        app_key: String,
+        /// The limit of this app on this API (app×API) instead of the app's
+        #[arg(long, value_name = "METHOD")]
+        api: Option<String>,
+        #[command(flatten)]
+        limit: limits::LimitArgs,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Clear the app's flow-control counters (the app's and its per-API ones)
+    ResetCounters {
+        app_key: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -107,6 +126,14 @@ pub enum UserCommand {
     },
     /// List users
     List {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Show or set the user's flow-control limits (all the user's sessions together)
+    Limits {
+        nick: String,
+        #[command(flatten)]
+        limit: limits::LimitArgs,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -142,7 +169,17 @@ pub enum SessionCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Show or set the session's flow-control limits
+    Limits {
+        key: String,
+        #[command(flatten)]
+        limit: limits::LimitArgs,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
+
+pub use limits::{run_api, run_partner, ApiCommand, PartnerCommand};
 
 pub fn run_app(cmd: AppCommand) -> anyhow::Result<u8> {
     let now = unix_now_ms();
@@ -221,6 +258,15 @@ pub fn run_app(cmd: AppCommand) -> anyhow::Result<u8> {
             let app = store.open()?.rotate_secret(&app_key)?;
             (store, app)
         }
+        AppCommand::Limits {
+            app_key,
+            api,
+            limit,
+            store,
+        } => return limits::app(&store, &app_key, api.as_deref(), &limit),
+        AppCommand::ResetCounters { app_key, store } => {
+            return limits::reset_counters(&store, &app_key)
+        }
     };
     if store.json {
         print_json(&app_json(&app, true));
@@ -258,6 +304,7 @@ pub fn run_user(cmd: UserCommand) -> anyhow::Result<u8> {
                 }
             }
         }
+        UserCommand::Limits { nick, limit, store } => return limits::user(&store, &nick, &limit),
     }
     Ok(0)
 }
@@ -316,6 +363,9 @@ pub fn run_session(cmd: SessionCommand) -> anyhow::Result<u8> {
                     );
                 }
             }
+        }
+        SessionCommand::Limits { key, limit, store } => {
+            return limits::session(&store, &key, &limit)
         }
     }
     Ok(0)

@@ -4,8 +4,11 @@
 //! found for `catalog check`, an error response for `diagnose`); 2 usage, I/O or transport error.
 
 mod admin;
+mod archive_cmd;
+mod archive_view;
 mod call;
 mod catalog_cmd;
+mod demo_backend_cmd;
 mod serve;
 
 use std::process::ExitCode;
@@ -23,6 +26,8 @@ struct Cli {
 enum Command {
     /// Run the gateway (`--demo` for the built-in commerce backend and demo credentials)
     Serve(serve::ServeArgs),
+    /// Run the demo commerce service as an HTTP backend (docs/backend-protocol.md)
+    DemoBackend(demo_backend_cmd::DemoBackendArgs),
     /// Manage apps (keys, secrets, permission packages)
     #[command(subcommand)]
     App(admin::AppCommand),
@@ -34,19 +39,32 @@ enum Command {
     Session(admin::SessionCommand),
     /// Call an API like an SDK does: sign, send, print, save; a one-line diagnosis on errors
     Call(call::CallArgs),
+    /// Flow-control limits on all the apps of a partner
+    #[command(subcommand)]
+    Partner(admin::PartnerCommand),
+    /// Flow-control limits on an API (the registry's, replacing the catalog's)
+    #[command(subcommand)]
+    Api(admin::ApiCommand),
     /// Check an API catalog file
     #[command(subcommand)]
     Catalog(catalog_cmd::CatalogCommand),
+    /// Read the call archive: `show ID` (the request id of a response), `list` with filters
+    #[command(subcommand)]
+    Archive(archive_cmd::ArchiveCommand),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::DemoBackend(args) => demo_backend_cmd::run(args),
         Command::App(cmd) => admin::run_app(cmd),
         Command::User(cmd) => admin::run_user(cmd),
         Command::Session(cmd) => admin::run_session(cmd),
+        Command::Partner(cmd) => admin::run_partner(cmd),
+        Command::Api(cmd) => admin::run_api(cmd),
         Command::Catalog(cmd) => catalog_cmd::run(cmd),
+        Command::Archive(cmd) => archive_cmd::run(cmd),
         Command::Call(args) => block_on(call::run(args)),
     };
     match result {

@@ -20,6 +20,9 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:8080]
     #[arg(long, value_name = "ADDR")]
     listen: Option<SocketAddr>,
+    /// With --demo: call the demo backend over HTTP at this URL (`topgate demo-backend`) instead of in process
+    #[arg(long, value_name = "URL", requires = "demo")]
+    demo_backend_url: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
@@ -33,6 +36,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
                 config: args.config,
                 data_dir: args.data_dir,
                 listen: args.listen,
+                demo_backend_url: args.demo_backend_url,
             },
             None,
         )
@@ -55,7 +59,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
     })
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -73,7 +77,7 @@ async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-fn init_logging() {
+pub(crate) fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOPGATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let _ = tracing_subscriber::fmt()

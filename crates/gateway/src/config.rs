@@ -6,6 +6,13 @@
 //! catalog = "catalog.toml"         # the API catalog, relative to this file; --demo uses the demo catalog
 //! max_body_bytes = 10485760        # larger bodies are refused with code 43
 //! echo_args = true                 # echo the request's parameters in error bodies (`args`)
+//!
+//! [archive]                        # the call archive, archive.db in the data directory
+//! retention_days = 7               # see crate::archive::ArchiveSettings and docs/archive.md
+//!
+//! [store]                          # where the registry and the archive live; docs/deploy.md
+//! registry = "sqlite"              # or a PostgreSQL connection string ("postgres://...")
+//! archive = "sqlite"               # or a PostgreSQL connection string
 //! ```
 
 use std::net::SocketAddr;
@@ -21,6 +28,12 @@ pub struct Config {
     pub catalog: Option<PathBuf>,
     pub max_body_bytes: Option<usize>,
     pub echo_args: Option<bool>,
+    /// The call archive (`[archive]`; see [`crate::archive::ArchiveSettings`]).
+    #[serde(default)]
+    pub archive: crate::archive::ArchiveSettings,
+    /// Where the registry and the archive live (`[store]`; see [`crate::stores`]).
+    #[serde(default)]
+    pub store: crate::stores::StoreSettings,
 }
 
 impl Config {

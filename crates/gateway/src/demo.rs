@@ -13,8 +13,22 @@ use topgate_store::{NewApp, NewSession, Registry, StoreError};
 /// Ten years: the demo session does not expire in practice.
 const DEMO_SESSION_TTL_MS: i64 = 10 * 365 * 24 * 3600 * 1000;
 
-/// Makes sure the demo app, users and session exist.
+/// Makes sure the demo app, users and session exist. Nodes sharing a registry may seed at
+/// once: whoever loses a race to create something (`Conflict`) seeds again and finds it there;
+/// each lost race is over one more thing created, so a few rounds always settle it.
 pub fn seed(store: &dyn Registry, now_ms: i64) -> anyhow::Result<()> {
+    let mut rounds = 0;
+    loop {
+        match seed_once(store, now_ms) {
+            Err(e) if matches!(e.downcast_ref(), Some(StoreError::Conflict(_))) && rounds < 32 => {
+                rounds += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
+fn seed_once(store: &dyn Registry, now_ms: i64) -> anyhow::Result<()> {
     match store.app(fixtures::APP_KEY) {
         Ok(app) => {
             for package in fixtures::PACKAGES {

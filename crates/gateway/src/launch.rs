@@ -8,11 +8,14 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use topgate_demo::DemoService;
-use topgate_store::{Registry, SqliteRegistry};
+use topgate_store::archive::ArchiveStore;
+use topgate_store::Registry;
 
+use crate::archive::Archive;
 use crate::backend::Backends;
 use crate::catalog::{self, Catalog, LiveCatalog};
 use crate::config::{self, Config};
+use crate::limits::Limiter;
 use crate::pipeline::{system_clock, Clock, Gateway, Settings};
 use crate::registry::LiveRegistry;
 use crate::server::{self, ServerSettings, Service};
@@ -24,6 +27,9 @@ pub struct ServeOptions {
     pub config: Option<PathBuf>,
     pub data_dir: Option<PathBuf>,
     pub listen: Option<SocketAddr>,
+    /// With `demo` and no catalog in the configuration: serve the demo catalog with every API
+    /// pointed at a demo backend over HTTP at this URL (`topgate demo-backend`), not in process.
+    pub demo_backend_url: Option<String>,
 }
 
 /// A started gateway.
@@ -31,6 +37,10 @@ pub struct Running {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
     pub gateway: Arc<Gateway>,
+    /// The call archive (`None` when `[archive] enabled = false`).
+    pub archive: Option<Arc<Archive>>,
+    /// Where the archive is kept, for reading records back (the admin API).
+    pub archive_store: Option<Arc<dyn ArchiveStore>>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     _catalog_watch: Option<catalog::WatchHandle>,
@@ -43,13 +53,31 @@ impl Running {
             let _ = tx.send(());
         }
         (&mut self.task).await??;
-        Ok(())
+        self.gateway.limiter.flush()?;
+        self.flush_archive().await
     }
 
     /// Waits until the server stops by itself (it does not, unless it fails).
     pub async fn wait(mut self) -> anyhow::Result<()> {
         (&mut self.task).await??;
-        Ok(())
+        self.flush_archive().await
+    }
+
+    /// Writes the archive records still queued; called once the calls in flight are answered.
+    async fn flush_archive(&self) -> anyhow::Result<()> {
+        let Some(archive) = self.archive.clone() else {
+            return Ok(());
+        };
+        let limit = std::time::Duration::from_secs(60);
+        let check = archive.clone();
+        if tokio::task::spawn_blocking(move || archive.flush_timeout(limit)).await? {
+            return Ok(());
+        }
+        anyhow::bail!(
+            "the archive database kept failing: {} call records were not written (see the \
+             warnings above)",
+            check.stats().queued
+        )
     }
 
     /// A sender that stops the server when fired (for signal handling).
@@ -81,18 +109,27 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
         )
     })?;
 
-    let store: Arc<dyn Registry> =
-        Arc::new(SqliteRegistry::open(&config::registry_path(&data_dir))?);
+    let store: Arc<dyn Registry> = crate::stores::open_registry(&config.store, &data_dir)?;
     let mut backends = Backends::default();
     if opts.demo {
         crate::demo::seed(store.as_ref(), clock())?;
-        backends.demo = Some(Arc::new(DemoService::open(&data_dir.join("demo.db"))?));
+        if opts.demo_backend_url.is_none() {
+            backends.demo = Some(Arc::new(DemoService::open(&data_dir.join("demo.db"))?));
+        }
     }
     let registry = LiveRegistry::open(store)?;
     registry.spawn_refresher();
+    let limiter = Limiter::open(&data_dir, &registry.snapshot(), clock())?;
+    let archive =
+        crate::stores::open_archive(&config.store, &config.archive, &data_dir, clock.clone())?;
 
     let (catalog, watch) = match &config.catalog {
         Some(path) => {
+            anyhow::ensure!(
+                opts.demo_backend_url.is_none(),
+                "a demo backend URL applies to the demo catalog, not to {}",
+                path.display()
+            );
             let catalog = Catalog::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
             let live = Arc::new(LiveCatalog::new(catalog));
             let watch = catalog::watch(path.clone(), live.clone(), |result| match result {
@@ -104,8 +141,11 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
             (live, Some(watch))
         }
         None if opts.demo => {
-            let catalog = Catalog::parse(topgate_demo::CATALOG)
-                .map_err(|e| anyhow::anyhow!("demo catalog: {e}"))?;
+            let catalog = match &opts.demo_backend_url {
+                Some(url) => crate::demo_backend::demo_catalog_over_http(url)?,
+                None => Catalog::parse(topgate_demo::CATALOG)
+                    .map_err(|e| anyhow::anyhow!("demo catalog: {e}"))?,
+            };
             (Arc::new(LiveCatalog::new(catalog)), None)
         }
         None => anyhow::bail!(
@@ -121,6 +161,7 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
         settings: Settings {
             echo_args: config.echo_args.unwrap_or(true),
         },
+        limiter,
     });
     let service = Arc::new(Service {
         gateway: gateway.clone(),
@@ -129,7 +170,10 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
                 .max_body_bytes
                 .unwrap_or(ServerSettings::default().max_body_bytes),
         },
-        observers: Vec::new(),
+        observers: archive
+            .iter()
+            .map(|a| a.clone() as Arc<dyn server::CallObserver>)
+            .collect(),
     });
     let listen = opts
         .listen
@@ -147,6 +191,8 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
         addr,
         data_dir,
         gateway,
+        archive_store: archive.as_ref().map(|a| a.store().clone()),
+        archive,
         shutdown: Some(tx),
         task,
         _catalog_watch: watch,

@@ -6,9 +6,11 @@
 //! 4. `sign` present and valid (24, 25): nothing that costs a counter happens before this
 //! 5. the app and its partner may call this API (11, 13); session present, valid, unexpired, this app's (26, 27);
 //!    the user granted it (12)
-//! 6. business parameters against the catalog (40, 41, 3; business rules as the product line's
+//! 6. flow control: per-second limits (8), then daily quotas: app, app×API, API (7), user (4),
+//!    session (5), partner (6); a refused call counts nowhere ([`crate::limits`])
+//! 7. business parameters against the catalog (40, 41, 3; business rules as the product line's
 //!    `isv.*` errors)
-//! 7. the backend call; its failures mapped to the product line's code
+//! 8. the backend call; its failures mapped to the product line's code
 //!
 //! First failure wins. Every answer is HTTP 200 with the request id in the body and a header;
 //! errors become bodies in one place ([`Failure::to_body`]).
@@ -32,6 +34,7 @@ use crate::backend::{Answered, Backends};
 use crate::catalog::{self, ApiSpec, LiveCatalog, ParamFailure, SessionNeed};
 use crate::failure::Failure;
 use crate::inbound::{self, DecodeFailure, Inbound};
+use crate::limits::Limiter;
 use crate::record::CallRecord;
 use crate::registry::{AppEntry, LiveRegistry, SessionEntry, Snapshot};
 use crate::request_id;
@@ -68,6 +71,8 @@ pub struct Gateway {
     pub backends: Backends,
     pub clock: Clock,
     pub settings: Settings,
+    /// Flow control (step 6).
+    pub limiter: Limiter,
 }
 
 /// The answer to one call.
@@ -122,7 +127,7 @@ impl Gateway {
         let form = inbound::form_of(&params);
         note_params(&mut record, &params);
 
-        // 2-7, first failure wins.
+        // 2-8, first failure wins.
         match self.run(&params, &mut record).await {
             Ok(done) => {
                 record.backend = Some(done.backend);
@@ -189,12 +194,16 @@ impl Gateway {
         let session = check_session(p, &registry, app, api, now)?;
         check_user_permission(session.as_deref(), api)?;
 
-        // 6. Business parameters against the catalog.
+        // 6. Flow control.
+        self.limiter
+            .check(&registry, app, api, session.as_deref(), now)?;
+
+        // 7. Business parameters against the catalog.
         check_params(api, p)?;
 
-        // 7. The backend.
+        // 8. The backend.
         let request = backend_request(method, app_key, p, session.as_deref(), &record.request_id);
-        match self.backends.call(api, request).await {
+        match self.backends.call(&catalog, api, request).await {
             Ok(Answered {
                 fields,
                 backend,
@@ -205,6 +214,7 @@ impl Gateway {
                 backend_latency_ms: latency_ms,
             }),
             Err((failure, latency)) => {
+                record.backend = latency.map(|_| api.backend.name().to_owned());
                 record.backend_latency_ms = latency;
                 Err(failure)
             }

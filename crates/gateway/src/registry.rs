@@ -11,7 +11,9 @@ use std::time::Duration;
 
 use arc_swap::ArcSwap;
 use topgate_protocol::backend::BackendUser;
-use topgate_store::{Limit, Registry, RegistryData};
+use topgate_store::{Registry, RegistryData};
+
+use crate::limits::LimitTable;
 
 /// How often the store's revision is checked.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
@@ -40,7 +42,10 @@ pub struct Snapshot {
     pub revision: i64,
     pub apps: HashMap<String, Arc<AppEntry>>,
     pub sessions: HashMap<String, Arc<SessionEntry>>,
-    pub limits: Vec<Limit>,
+    /// Flow-control limits, by scope and subject.
+    pub limits: LimitTable,
+    /// `(app_key, reset_at_ms)`: the last counter reset of each app (applied by the limiter).
+    pub counter_resets: Vec<(String, i64)>,
 }
 
 impl Snapshot {
@@ -84,7 +89,8 @@ impl Snapshot {
             revision: data.revision,
             apps,
             sessions,
-            limits: data.limits,
+            limits: LimitTable::build(data.limits),
+            counter_resets: data.counter_resets,
         }
     }
 }

@@ -2,11 +2,18 @@
 //!
 //! In process, a backend receives a [`BackendRequest`] and answers a payload tree or a
 //! [`BusinessError`]. Over HTTP the same request travels as JSON and the answer comes back as
-//! `{"result":{...}}` or `{"error":{"sub_code":"isv.x","sub_msg":"..."}}`.
+//! `{"result":{...}}` or `{"error":{"sub_code":"isv.x","sub_msg":"..."}}` ([`WireRequest`],
+//! [`encode_reply`], [`decode_reply`]).
+
+mod wire;
 
 use serde::{Deserialize, Serialize};
 
 use crate::value::Value;
+
+pub use wire::{
+    decode_reply, encode_reply, WireError, WireFile, WireRequest, METHOD_HEADER, REQUEST_ID_HEADER,
+};
 
 /// The user a session belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

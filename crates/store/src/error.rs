@@ -16,7 +16,7 @@ pub enum StoreError {
     #[error("invalid input: {0}")]
     Invalid(String),
     /// The database failed (I/O, locking, corruption, an unexpected schema).
-    #[error("registry database error: {0}")]
+    #[error("database error: {0}")]
     Backend(String),
 }
 

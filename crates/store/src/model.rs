@@ -164,6 +164,9 @@ pub struct RegistryData {
     /// Sessions not revoked and not expired more than [`crate::SESSION_GRACE_MS`] ago.
     pub sessions: Vec<Session>,
     pub limits: Vec<Limit>,
+    /// `(app_key, reset_at_ms)`: the last [`crate::Registry::reset_counters`] of each app, by
+    /// app key.
+    pub counter_resets: Vec<(String, i64)>,
 }
 
 /// An app to create.

@@ -81,4 +81,10 @@ pub trait Registry: Send + Sync {
 
     /// All limits, by scope then subject.
     fn limits(&self) -> Result<Vec<Limit>>;
+
+    /// Asks every gateway to clear the app's flow-control counters (the app's and its
+    /// app×API ones): records `reset_at_ms` = `now_ms`, or the previous one + 1 if that is not
+    /// later, so each reset of an app is strictly later than the last. The gateways apply it when
+    /// they load the new revision (within a second). `NotFound` for an unknown app.
+    fn reset_counters(&self, app_key: &str, now_ms: i64) -> Result<i64>;
 }

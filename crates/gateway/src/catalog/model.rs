@@ -54,6 +54,16 @@ pub enum BackendRef {
     Http(String),
 }
 
+impl BackendRef {
+    /// The name the catalog uses: `demo`, or the HTTP backend's.
+    pub fn name(&self) -> &str {
+        match self {
+            BackendRef::Demo => "demo",
+            BackendRef::Http(name) => name,
+        }
+    }
+}
+
 /// Whether an API needs the `session` system parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum SessionNeed {

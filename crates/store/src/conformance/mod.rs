@@ -27,6 +27,7 @@ pub fn conformance_suite(make: &dyn Fn() -> Box<dyn Registry>) {
         ("session errors", sessions::session_errors),
         ("load filters sessions", sessions::load_filters_sessions),
         ("limits", snapshot::limits),
+        ("counter resets", snapshot::counter_resets),
         ("revision", snapshot::revision),
         ("load", snapshot::load),
     ];
@@ -98,6 +99,7 @@ fn empty_registry(reg: &dyn Registry) {
     let data = reg.load().unwrap();
     assert!(data.apps.is_empty() && data.users.is_empty());
     assert!(data.sessions.is_empty() && data.limits.is_empty());
+    assert!(data.counter_resets.is_empty());
     assert_eq!(data.revision, reg.revision().unwrap());
     assert!(reg.apps().unwrap().is_empty());
     assert!(reg.users().unwrap().is_empty());

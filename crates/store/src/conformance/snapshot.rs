@@ -1,6 +1,6 @@
 //! Conformance checks for limits, revisions and `load`.
 
-use super::{assert_invalid, limit, new_app, new_session, HOUR, NOW};
+use super::{assert_invalid, assert_not_found, limit, new_app, new_session, HOUR, NOW};
 use crate::{unix_now_ms, Limit, LimitScope, Registry};
 
 pub(super) fn limits(reg: &dyn Registry) {
@@ -125,6 +125,8 @@ pub(super) fn revision(reg: &dyn Registry) {
     reg.set_limit(limit(LimitScope::App, &key, None, None))
         .unwrap();
     step("remove limit", true);
+    reg.reset_counters(&key, NOW).unwrap();
+    step("reset_counters", true);
 
     reg.load().unwrap();
     reg.app(&key).unwrap();
@@ -149,6 +151,7 @@ pub(super) fn revision(reg: &dyn Registry) {
     let _ = reg
         .set_limit(limit(LimitScope::AppApi, "bad", Some(1), None))
         .unwrap_err();
+    let _ = reg.reset_counters("99999999", NOW).unwrap_err();
     step("failed writes", false);
 }
 
@@ -165,8 +168,45 @@ pub(super) fn load(reg: &dyn Registry) {
         .unwrap();
     let data = reg.load().unwrap();
     assert_eq!(data.revision, reg.revision().unwrap());
-    assert_eq!(data.apps, [a, b]);
+    assert_eq!(data.apps, [a, b.clone()]);
     assert_eq!(data.users, [u]);
     assert_eq!(data.sessions, [s]);
     assert_eq!(data.limits, [limit(LimitScope::User, "u", Some(9), None)]);
+    assert!(data.counter_resets.is_empty());
+    reg.reset_counters(&b.app_key, NOW).unwrap();
+    assert_eq!(
+        reg.load().unwrap().counter_resets,
+        [(b.app_key.clone(), NOW)]
+    );
+}
+
+pub(super) fn counter_resets(reg: &dyn Registry) {
+    let a = reg
+        .create_app(new_app("A", Some("20000002"), &[]), NOW)
+        .unwrap();
+    let b = reg
+        .create_app(new_app("B", Some("10000001"), &[]), NOW)
+        .unwrap();
+    assert_not_found(reg.reset_counters("99999999", NOW), "app");
+    assert!(reg.load().unwrap().counter_resets.is_empty());
+
+    assert_eq!(reg.reset_counters(&a.app_key, NOW).unwrap(), NOW);
+    assert_eq!(reg.reset_counters(&b.app_key, NOW + 5).unwrap(), NOW + 5);
+    assert_eq!(
+        reg.load().unwrap().counter_resets,
+        [(b.app_key.clone(), NOW + 5), (a.app_key.clone(), NOW)],
+        "one per app, by app key"
+    );
+    // Each reset of an app is strictly later than its last, whatever the clock says.
+    assert_eq!(reg.reset_counters(&a.app_key, NOW).unwrap(), NOW + 1);
+    assert_eq!(reg.reset_counters(&a.app_key, NOW - 1000).unwrap(), NOW + 2);
+    assert_eq!(
+        reg.reset_counters(&a.app_key, NOW + 100).unwrap(),
+        NOW + 100
+    );
+    let resets = reg.load().unwrap().counter_resets;
+    assert_eq!(
+        resets,
+        [(b.app_key.clone(), NOW + 5), (a.app_key.clone(), NOW + 100)]
+    );
 }

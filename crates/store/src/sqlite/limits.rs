@@ -58,3 +58,27 @@ pub(super) fn list(conn: &Connection) -> Result<Vec<Limit>> {
     });
     Ok(limits)
 }
+
+/// Records a counter reset of an app: `now_ms`, or the previous reset + 1 if that is not later.
+pub(super) fn reset_counters(conn: &Connection, app_key: &str, now_ms: i64) -> Result<i64> {
+    if !super::apps::exists(conn, app_key)? {
+        return Err(StoreError::not_found("app", app_key));
+    }
+    let reset_at: i64 = conn
+        .prepare_cached(
+            "INSERT INTO counter_resets (app_key, reset_at_ms) VALUES (?1, ?2)
+             ON CONFLICT (app_key)
+             DO UPDATE SET reset_at_ms = MAX(excluded.reset_at_ms, counter_resets.reset_at_ms + 1)
+             RETURNING reset_at_ms",
+        )?
+        .query_row(params![app_key, now_ms], |row| row.get(0))?;
+    Ok(reset_at)
+}
+
+/// The last counter reset of each app, by app key.
+pub(super) fn counter_resets(conn: &Connection) -> Result<Vec<(String, i64)>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT app_key, reset_at_ms FROM counter_resets ORDER BY app_key")?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

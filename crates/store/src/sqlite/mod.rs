@@ -143,6 +143,7 @@ impl Registry for SqliteRegistry {
                 users: users::list(tx)?,
                 sessions: sessions::live(tx, min_expiry)?,
                 limits: limits::list(tx)?,
+                counter_resets: limits::counter_resets(tx)?,
             })
         })
     }
@@ -216,5 +217,9 @@ impl Registry for SqliteRegistry {
 
     fn limits(&self) -> Result<Vec<Limit>> {
         self.read(|tx| limits::list(tx))
+    }
+
+    fn reset_counters(&self, app_key: &str, now_ms: i64) -> Result<i64> {
+        self.write(|tx| limits::reset_counters(tx, app_key, now_ms))
     }
 }

@@ -66,6 +66,13 @@ const MIGRATIONS: &[&str] = &[
         CHECK (per_day IS NOT NULL OR per_second IS NOT NULL)
     );
     ",
+    // 2: counter resets (`topgate app reset-counters`), applied by running gateways.
+    "
+    CREATE TABLE counter_resets (
+        app_key     TEXT PRIMARY KEY REFERENCES apps (app_key) ON DELETE CASCADE,
+        reset_at_ms BIGINT NOT NULL
+    );
+    ",
 ];
 
 /// The schema version this build creates and understands.

@@ -1,0 +1,180 @@
+//! The call archive (DESIGN.md "The archive"): every answered call recorded with its response
+//! body, off the request path.
+//!
+//! [`Archive`] is a [`CallObserver`]: `observe` copies the call's record and its (bounded)
+//! response body into a queue and returns; a writer thread writes batches into an
+//! [`ArchiveStore`] (`archive.db` in the data directory by default). Errors are always queued;
+//! successes may be sampled ([`ArchiveSettings::success_sample_rate`]) and are dropped, and
+//! counted, when `queue_capacity` of them are already waiting. [`Archive::flush`] waits until
+//! everything queued so far is written; `Running::stop` calls it after the last call in flight.
+
+mod queue;
+mod settings;
+mod writer;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use topgate_store::archive::{ArchiveStore, CallRecord, SqliteArchive};
+
+use crate::pipeline::{Clock, Reply};
+use crate::server::CallObserver;
+pub use settings::ArchiveSettings;
+pub(crate) use settings::Tuning;
+
+/// What the archive has done since the gateway started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ArchiveStats {
+    /// Records waiting to be written (queued or in the batch being written).
+    pub queued: u64,
+    /// Records written.
+    pub written: u64,
+    /// Successes not archived because the queue was full (sampled-out ones are not counted).
+    pub dropped_successes: u64,
+    /// Failed batch writes (each is retried).
+    pub write_failures: u64,
+}
+
+/// The archive of a running gateway. Dropping it lets the writer finish what is queued and end.
+pub struct Archive {
+    queue: Arc<queue::Queue>,
+    store: Arc<dyn ArchiveStore>,
+    settings: ArchiveSettings,
+}
+
+/// The archive file in a data directory.
+pub fn archive_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("archive.db")
+}
+
+/// Opens `archive.db` in `data_dir` and starts the archive, unless the settings disable it.
+pub fn open(
+    settings: &ArchiveSettings,
+    data_dir: &Path,
+    clock: Clock,
+) -> anyhow::Result<Option<Arc<Archive>>> {
+    if !settings.enabled {
+        return Ok(None);
+    }
+    settings.validate()?;
+    let store: Arc<dyn ArchiveStore> = Arc::new(SqliteArchive::open(&archive_path(data_dir))?);
+    Archive::start(store, settings.clone(), clock).map(Some)
+}
+
+impl Archive {
+    /// Starts the writer thread over `store`.
+    pub fn start(
+        store: Arc<dyn ArchiveStore>,
+        settings: ArchiveSettings,
+        clock: Clock,
+    ) -> anyhow::Result<Arc<Archive>> {
+        Archive::start_tuned(store, settings, clock, Tuning::default())
+    }
+
+    pub(crate) fn start_tuned(
+        store: Arc<dyn ArchiveStore>,
+        settings: ArchiveSettings,
+        clock: Clock,
+        tuning: Tuning,
+    ) -> anyhow::Result<Arc<Archive>> {
+        settings.validate()?;
+        let queue = Arc::new(queue::Queue::new(
+            settings.queue_capacity,
+            tuning.batch_size,
+        ));
+        let writer = writer::Writer {
+            queue: queue.clone(),
+            store: store.clone(),
+            clock,
+            retention: settings.retention(),
+            tuning,
+        };
+        std::thread::Builder::new()
+            .name("topgate-archive".into())
+            .spawn(move || writer.run())
+            .map_err(|e| anyhow::anyhow!("cannot start the archive writer thread: {e}"))?;
+        Ok(Arc::new(Archive {
+            queue,
+            store,
+            settings,
+        }))
+    }
+
+    /// Records one call (the record as the pipeline filled it, and `body` as sent). Never
+    /// blocks on the database.
+    pub fn record(&self, record: &CallRecord, body: &[u8]) {
+        if !record.is_error() {
+            let rate = self.settings.success_sample_rate;
+            if rate < 1.0 && !(rate > 0.0 && rand::random::<f64>() < rate) {
+                return;
+            }
+            if self.queue.full_of_successes() {
+                self.queue.count_dropped_success();
+                return;
+            }
+        }
+        let mut record = record.clone();
+        record.response_body = bounded_body(body, self.settings.max_body_bytes);
+        self.queue.push(record);
+    }
+
+    /// Waits until every call recorded before this one is written (or given up after repeated
+    /// failures once the archive is closing).
+    pub fn flush(&self) {
+        self.queue.flush(None);
+    }
+
+    /// [`Archive::flush`] waiting at most `limit`; returns whether everything was written.
+    pub fn flush_timeout(&self, limit: Duration) -> bool {
+        self.queue.flush(Some(limit))
+    }
+
+    pub fn stats(&self) -> ArchiveStats {
+        self.queue.stats()
+    }
+
+    /// The store the archive writes to (for reading records back).
+    pub fn store(&self) -> &Arc<dyn ArchiveStore> {
+        &self.store
+    }
+
+    pub fn settings(&self) -> &ArchiveSettings {
+        &self.settings
+    }
+}
+
+impl CallObserver for Archive {
+    fn observe(&self, reply: &Reply) {
+        self.record(&reply.record, &reply.body);
+    }
+}
+
+impl Drop for Archive {
+    fn drop(&mut self) {
+        self.queue.close();
+    }
+}
+
+/// The body as text (invalid UTF-8 replaced), cut to `max` bytes on a character boundary with
+/// a marker saying how much was kept.
+pub fn bounded_body(body: &[u8], max: usize) -> String {
+    if body.len() <= max {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut cut = max;
+    // Back off over at most three continuation bytes rather than split a character.
+    while cut > max.saturating_sub(3) && cut > 0 && body[cut] & 0xC0 == 0x80 {
+        cut -= 1;
+    }
+    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
+    text.push_str(&format!(
+        "\n…[truncated by the archive: {cut} of {} bytes kept]",
+        body.len()
+    ));
+    text
+}
