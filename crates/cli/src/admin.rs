@@ -1,40 +1,74 @@
-//! Administration of the registry: `topgate app|user|session ...`, on the data directory.
+//! Administration of the registry: `topgate app|user|session ...`, on the data directory, or
+//! on the registry a configuration file names (`--config`: PostgreSQL, shared by many nodes).
 //!
-//! A running server on the same data directory sees every change within a second. `--json`
+//! A running server on the same data directory (or database) sees every change within a
+//! second. With `--server URL` a command goes through a running gateway's admin API instead
+//! (`docs/admin-api.md`), and prints the same. `--json`
 //! prints one JSON document for scripts.
 
 mod limits;
+mod target;
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
-use topgate_gateway::config;
+use topgate_gateway::{config, stores};
 use topgate_protocol::time::format_gmt8;
-use topgate_store::{
-    unix_now_ms, App, NewApp, NewSession, Registry, Session, SqliteRegistry, User,
-};
+use topgate_store::{unix_now_ms, App, NewApp, NewSession, Registry, Session, User};
+
+use crate::admin_client::RemoteArgs;
+use target::Target;
 
 #[derive(Args, Clone)]
 pub struct StoreArgs {
     /// Data directory [default: $TOPGATE_DATA_DIR or ~/.local/share/topgate]
     #[arg(long, value_name = "DIR", env = "TOPGATE_DATA_DIR")]
     data_dir: Option<PathBuf>,
+    /// The gateway's configuration file: administer the registry its [store] names (PostgreSQL)
+    #[arg(long, value_name = "FILE", env = "TOPGATE_CONFIG")]
+    config: Option<PathBuf>,
     /// Print JSON for scripts
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    remote: RemoteArgs,
 }
 
 impl StoreArgs {
-    fn open(&self) -> anyhow::Result<SqliteRegistry> {
+    /// The admin API with `--server`, else the registry itself.
+    fn open(&self) -> anyhow::Result<Target> {
+        let config_dir = || {
+            let path = self.config.as_ref()?;
+            config::Config::load(path).ok()?.data_dir
+        };
+        let dir = self.data_dir.clone().or_else(config_dir);
+        match self
+            .remote
+            .client(&dir.unwrap_or_else(config::default_data_dir))?
+        {
+            Some(client) => Ok(Target::Remote(client)),
+            None => self.open_local().map(Target::Local),
+        }
+    }
+
+    fn open_local(&self) -> anyhow::Result<Arc<dyn Registry>> {
+        let settings = match &self.config {
+            Some(path) => config::Config::load(path)?,
+            None => config::Config::default(),
+        };
         let dir = self
             .data_dir
             .clone()
+            .or(settings.data_dir)
             .unwrap_or_else(config::default_data_dir);
-        std::fs::create_dir_all(&dir).map_err(|e| {
-            anyhow::anyhow!("cannot create the data directory {}: {e}", dir.display())
-        })?;
-        Ok(SqliteRegistry::open(&config::registry_path(&dir))?)
+        if settings.store.registry == stores::Backend::Sqlite {
+            std::fs::create_dir_all(&dir).map_err(|e| {
+                anyhow::anyhow!("cannot create the data directory {}: {e}", dir.display())
+            })?;
+        }
+        stores::open_registry(&settings.store, &dir)
     }
 }
 

@@ -1,6 +1,9 @@
 //! `topgate archive show|list`: read the call archive (`archive.db` in the data directory), the
 //! server's evidence of every call, by request id or by filters.
 //!
+//! With `--server URL` the records come from a running gateway's admin API instead
+//! (`GET /admin/requests...`), printed the same way.
+//!
 //! Exit codes: 0 found; 1 `show` found no such request id; 2 no archive, or a database error.
 
 use std::path::PathBuf;
@@ -8,8 +11,9 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 use topgate_gateway::archive::archive_path;
 use topgate_gateway::config;
-use topgate_store::archive::{ArchiveQuery, ArchiveStore, SqliteArchive};
+use topgate_store::archive::{ArchiveQuery, ArchiveStore, CallRecord, SqliteArchive};
 
+use crate::admin_client::{AdminClient, RemoteArgs};
 use crate::archive_view;
 
 #[derive(Args, Clone)]
@@ -20,6 +24,44 @@ pub struct ArchiveArgs {
     /// Print JSON for scripts
     #[arg(long)]
     json: bool,
+    #[command(flatten)]
+    remote: RemoteArgs,
+}
+
+/// Where the records are read: the data directory's archive.db, or the admin API.
+enum Archived {
+    Local(SqliteArchive),
+    Remote(AdminClient),
+}
+
+impl Archived {
+    fn get(&self, request_id: &str) -> anyhow::Result<Option<CallRecord>> {
+        match self {
+            Archived::Local(a) => Ok(a.get(request_id)?),
+            Archived::Remote(c) => c.find(&["admin", "requests", request_id]),
+        }
+    }
+
+    fn search(&self, q: &ArchiveQuery) -> anyhow::Result<Vec<CallRecord>> {
+        match self {
+            Archived::Local(a) => Ok(a.search(q)?),
+            Archived::Remote(c) => c.get(&["admin", "requests"], &query_pairs(q)),
+        }
+    }
+}
+
+/// `q` as the admin API's query string.
+fn query_pairs(q: &ArchiveQuery) -> Vec<(&'static str, String)> {
+    let mut pairs = vec![("limit", q.limit.to_string())];
+    pairs.extend(q.app_key.clone().map(|v| ("app", v)));
+    pairs.extend(q.method.clone().map(|v| ("method", v)));
+    pairs.extend(q.code.map(|v| ("code", v.to_string())));
+    pairs.extend(q.since_ms.map(|v| ("since_ms", v.to_string())));
+    pairs.extend(q.until_ms.map(|v| ("until_ms", v.to_string())));
+    if q.errors_only {
+        pairs.push(("errors", "true".into()));
+    }
+    pairs
 }
 
 #[derive(Subcommand)]
@@ -60,11 +102,16 @@ pub enum ArchiveCommand {
 }
 
 impl ArchiveArgs {
-    fn open(&self) -> anyhow::Result<(SqliteArchive, PathBuf)> {
+    /// The archive and where it is (for messages).
+    fn open(&self) -> anyhow::Result<(Archived, String)> {
         let dir = self
             .data_dir
             .clone()
             .unwrap_or_else(config::default_data_dir);
+        if let Some(client) = self.remote.client(&dir)? {
+            let at = format!("the gateway at {}", client.server());
+            return Ok((Archived::Remote(client), at));
+        }
         let path = archive_path(&dir);
         if !path.exists() {
             anyhow::bail!(
@@ -73,7 +120,8 @@ impl ArchiveArgs {
                 path.display()
             );
         }
-        Ok((SqliteArchive::open(&path)?, path))
+        let at = path.display().to_string();
+        Ok((Archived::Local(SqliteArchive::open(&path)?), at))
     }
 }
 
@@ -113,7 +161,7 @@ fn show(request_id: &str, args: &ArchiveArgs) -> anyhow::Result<u8> {
              ([archive] success_sample_rate), records older than the retention are pruned \
              ([archive] retention_days, default 7), and a call is only in the archive of the \
              gateway (data directory) that answered it.",
-            path.display()
+            path
         );
         return Ok(1);
     };
@@ -133,7 +181,7 @@ fn list(query: &ArchiveQuery, args: &ArchiveArgs) -> anyhow::Result<u8> {
         return Ok(0);
     }
     if records.is_empty() {
-        eprintln!("no archived call matches (archive {})", path.display());
+        eprintln!("no archived call matches (archive {path})");
         return Ok(0);
     }
     println!("{}", archive_view::list_header());

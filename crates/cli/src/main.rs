@@ -4,11 +4,13 @@
 //! found for `catalog check`, an error response for `diagnose`); 2 usage, I/O or transport error.
 
 mod admin;
+mod admin_client;
 mod archive_cmd;
 mod archive_view;
 mod call;
 mod catalog_cmd;
 mod demo_backend_cmd;
+mod diagnose;
 mod serve;
 
 use std::process::ExitCode;
@@ -39,6 +41,8 @@ enum Command {
     Session(admin::SessionCommand),
     /// Call an API like an SDK does: sign, send, print, save; a one-line diagnosis on errors
     Call(call::CallArgs),
+    /// Explain a saved response (file or stdin) or an archived call (--request-id)
+    Diagnose(diagnose::DiagnoseArgs),
     /// Flow-control limits on all the apps of a partner
     #[command(subcommand)]
     Partner(admin::PartnerCommand),
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
         Command::Catalog(cmd) => catalog_cmd::run(cmd),
         Command::Archive(cmd) => archive_cmd::run(cmd),
         Command::Call(args) => block_on(call::run(args)),
+        Command::Diagnose(args) => block_on(diagnose::run(args)),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Args;
+use topgate_gateway::admin::Listen;
 use topgate_gateway::launch::{self, ServeOptions};
 
 #[derive(Args)]
@@ -23,10 +24,22 @@ pub struct ServeArgs {
     /// With --demo: call the demo backend over HTTP at this URL (`topgate demo-backend`) instead of in process
     #[arg(long, value_name = "URL", requires = "demo")]
     demo_backend_url: Option<String>,
+    /// Address of the admin API and /metrics, or `off` [default: [admin] listen, 127.0.0.1:8081]
+    #[arg(long, value_name = "ADDR|off")]
+    admin_listen: Option<Listen>,
+    /// Log lines as plain text or one JSON object each (every line of a call has its request id)
+    #[arg(long, value_enum, default_value = "plain")]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Plain,
+    Json,
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
-    init_logging();
+    init_logging(args.log_format);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let demo = args.demo;
@@ -37,6 +50,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
                 data_dir: args.data_dir,
                 listen: args.listen,
                 demo_backend_url: args.demo_backend_url,
+                admin_listen: args.admin_listen,
             },
             None,
         )
@@ -44,6 +58,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
         tracing::info!(addr = %running.addr, data_dir = %running.data_dir.display(), "topgate is serving");
         if demo {
             println!("{}", topgate_gateway::demo::banner(&running.base_url(), (running.gateway.clock)()));
+            if let Some(admin) = &running.admin {
+                println!("The admin API and /metrics: topgate app list --server {}", admin.base_url());
+            }
         }
         let stop = running.take_shutdown();
         tokio::spawn(async move {
@@ -77,11 +94,14 @@ pub(crate) async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-pub(crate) fn init_logging() {
+pub(crate) fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOPGATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Plain => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
 }

@@ -30,7 +30,8 @@ fn topgate(data_dir: &Path, args: &[&str]) -> Output {
 /// Starts `topgate serve --demo` on a free port; returns the child and the endpoint URL.
 fn serve_demo(data_dir: &Path) -> (Child, String) {
     let mut child = Command::new(BIN)
-        .args(["serve", "--demo", "--listen", "127.0.0.1:0", "--data-dir"])
+        .args(["serve", "--demo", "--listen", "127.0.0.1:0"])
+        .args(["--admin-listen", "127.0.0.1:0", "--data-dir"])
         .arg(data_dir)
         .env("TOPGATE_LOG", "warn")
         .stdout(Stdio::piped())

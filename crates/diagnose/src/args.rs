@@ -63,6 +63,13 @@ pub(crate) fn analyse(d: &mut Diagnosis, e: &Evidence, f: Option<&ErrorFields>) 
             );
         }
     }
+    if let Some(p) = get(&args, "partner_id").filter(|p| p.contains("sdk")) {
+        d.say(
+            FindingKind::Note,
+            format!("partner_id={p}说明请求来自这个SDK及版本。"),
+            format!("partner_id={p} names the SDK (and its version) that sent the request."),
+        );
+    }
     timestamp(d, e, get(&args, "timestamp"), code);
     match get(&args, "sign_method") {
         None if code == Some(25) => suspicious(

@@ -6,6 +6,11 @@
 //! catalog = "catalog.toml"         # the API catalog, relative to this file; --demo uses the demo catalog
 //! max_body_bytes = 10485760        # larger bodies are refused with code 43
 //! echo_args = true                 # echo the request's parameters in error bodies (`args`)
+//! access_log = true                # one line per call (target topgate::access, level info)
+//!
+//! [admin]                          # the admin API and /metrics; see crate::admin and docs/admin-api.md
+//! listen = "127.0.0.1:8081"        # or "off"; the token is [admin] token, $TOPGATE_ADMIN_TOKEN,
+//!                                  # or generated into <data_dir>/admin.token
 //!
 //! [archive]                        # the call archive, archive.db in the data directory
 //! retention_days = 7               # see crate::archive::ArchiveSettings and docs/archive.md
@@ -28,6 +33,11 @@ pub struct Config {
     pub catalog: Option<PathBuf>,
     pub max_body_bytes: Option<usize>,
     pub echo_args: Option<bool>,
+    /// Log one line per call (`topgate::access`, info); default true.
+    pub access_log: Option<bool>,
+    /// The admin API (`[admin]`; see [`crate::admin::AdminSettings`]).
+    #[serde(default)]
+    pub admin: crate::admin::AdminSettings,
     /// The call archive (`[archive]`; see [`crate::archive::ArchiveSettings`]).
     #[serde(default)]
     pub archive: crate::archive::ArchiveSettings,

@@ -11,11 +11,13 @@ use topgate_demo::DemoService;
 use topgate_store::archive::ArchiveStore;
 use topgate_store::Registry;
 
+use crate::admin::{self, AdminServer, AdminState};
 use crate::archive::Archive;
 use crate::backend::Backends;
 use crate::catalog::{self, Catalog, LiveCatalog};
 use crate::config::{self, Config};
 use crate::limits::Limiter;
+use crate::metrics::Metrics;
 use crate::pipeline::{system_clock, Clock, Gateway, Settings};
 use crate::registry::LiveRegistry;
 use crate::server::{self, ServerSettings, Service};
@@ -30,6 +32,8 @@ pub struct ServeOptions {
     /// With `demo` and no catalog in the configuration: serve the demo catalog with every API
     /// pointed at a demo backend over HTTP at this URL (`topgate demo-backend`), not in process.
     pub demo_backend_url: Option<String>,
+    /// The admin listener (`--admin-listen`), over the configuration's `[admin] listen`.
+    pub admin_listen: Option<crate::admin::Listen>,
 }
 
 /// A started gateway.
@@ -41,6 +45,9 @@ pub struct Running {
     pub archive: Option<Arc<Archive>>,
     /// Where the archive is kept, for reading records back (the admin API).
     pub archive_store: Option<Arc<dyn ArchiveStore>>,
+    /// The admin API (`None` when `[admin]` turns it off); stopped with the gateway.
+    pub admin: Option<AdminServer>,
+    pub metrics: Arc<Metrics>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     _catalog_watch: Option<catalog::WatchHandle>,
@@ -53,6 +60,9 @@ impl Running {
             let _ = tx.send(());
         }
         (&mut self.task).await??;
+        if let Some(admin) = self.admin.take() {
+            admin.stop().await?;
+        }
         self.gateway.limiter.flush()?;
         self.flush_archive().await
     }
@@ -60,6 +70,10 @@ impl Running {
     /// Waits until the server stops by itself (it does not, unless it fails).
     pub async fn wait(mut self) -> anyhow::Result<()> {
         (&mut self.task).await??;
+        if let Some(admin) = self.admin.take() {
+            admin.stop().await?;
+        }
+        self.gateway.limiter.flush()?;
         self.flush_archive().await
     }
 
@@ -160,9 +174,15 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
         clock,
         settings: Settings {
             echo_args: config.echo_args.unwrap_or(true),
+            access_log: config.access_log.unwrap_or(true),
         },
         limiter,
     });
+    let metrics = Arc::new(Metrics::new(
+        gateway.catalog.clone(),
+        gateway.registry.clone(),
+        archive.clone(),
+    ));
     let service = Arc::new(Service {
         gateway: gateway.clone(),
         settings: ServerSettings {
@@ -173,6 +193,7 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
         observers: archive
             .iter()
             .map(|a| a.clone() as Arc<dyn server::CallObserver>)
+            .chain([metrics.clone() as Arc<dyn server::CallObserver>])
             .collect(),
     });
     let listen = opts
@@ -183,6 +204,13 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr()?;
+    let admin_state = AdminState {
+        registry: gateway.registry.clone(),
+        archive: archive.as_ref().map(|a| a.store().clone()),
+        metrics: metrics.clone(),
+        clock: gateway.clock.clone(),
+    };
+    let admin = admin::start(&config.admin, opts.admin_listen, &data_dir, admin_state).await?;
     let (tx, rx) = oneshot::channel();
     let task = tokio::spawn(server::serve(listener, service, async {
         let _ = rx.await;
@@ -193,6 +221,8 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
         gateway,
         archive_store: archive.as_ref().map(|a| a.store().clone()),
         archive,
+        admin,
+        metrics,
         shutdown: Some(tx),
         task,
         _catalog_watch: watch,

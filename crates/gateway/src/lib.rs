@@ -15,7 +15,12 @@
 //! the store), [`catalog`] (the API catalog, reloaded atomically), [`record`] (the evidence of
 //! each call), [`archive`] (every call's record kept, off the request path), [`request_id`],
 //! [`stores`] (SQLite or PostgreSQL, from the configuration's `[store]`).
+//!
+//! For operators: [`admin`] (the admin API on a second, loopback listener: apps, users,
+//! sessions, limits, the archive by request id) and [`metrics`] (Prometheus, a call observer
+//! like the archive). Each call's log lines carry its request id (a `call` span).
 
+pub mod admin;
 pub mod archive;
 pub mod backend;
 pub mod catalog;
@@ -27,6 +32,7 @@ pub mod http_backend;
 pub mod inbound;
 pub mod launch;
 pub mod limits;
+pub mod metrics;
 pub mod pipeline;
 pub mod record;
 pub mod registry;

@@ -22,6 +22,8 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use tracing::Instrument;
+
 use topgate_protocol::backend::{BackendFile, BackendRequest};
 use topgate_protocol::errors::PlatformError as P;
 use topgate_protocol::params::Params;
@@ -56,11 +58,16 @@ pub fn system_clock() -> Clock {
 pub struct Settings {
     /// Echo the request's parameters in error bodies (`args`).
     pub echo_args: bool,
+    /// Log one line per call on the `topgate::access` target, at info.
+    pub access_log: bool,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { echo_args: true }
+        Settings {
+            echo_args: true,
+            access_log: true,
+        }
     }
 }
 
@@ -93,11 +100,31 @@ struct Done {
 }
 
 impl Gateway {
-    /// Handles one call to `/router/rest`.
+    /// Handles one call to `/router/rest` in a `call` span carrying its request id, so that
+    /// every log line of the call has it; then logs the call (`topgate::access`).
     pub async fn handle(&self, inbound: Inbound, peer: Option<SocketAddr>) -> Reply {
+        let request_id = request_id::next();
+        let span = tracing::info_span!("call", request_id = %request_id);
+        async move {
+            let reply = self.handle_call(inbound, peer, request_id).await;
+            if self.settings.access_log {
+                access_log(&reply.record);
+            }
+            reply
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn handle_call(
+        &self,
+        inbound: Inbound,
+        peer: Option<SocketAddr>,
+        request_id: String,
+    ) -> Reply {
         let started = Instant::now();
         let mut record = CallRecord {
-            request_id: request_id::next(),
+            request_id,
             received_at_ms: (self.clock)(),
             client_addr: peer.map(|p| p.ip().to_string()),
             http_method: inbound.method.to_string(),
@@ -264,6 +291,20 @@ impl Gateway {
             record,
         }
     }
+}
+
+/// One line per call (string fields are quoted and escaped by the log format); the session is
+/// never shown.
+fn access_log(r: &CallRecord) {
+    tracing::info!(
+        target: "topgate::access",
+        method = r.method.as_deref().unwrap_or("-"),
+        app_key = r.app_key.as_deref().unwrap_or("-"),
+        code = r.code.unwrap_or(0),
+        sub_code = r.sub_code.as_deref().unwrap_or("-"),
+        latency_ms = r.latency_ms,
+        "call"
+    );
 }
 
 fn decode_failure(f: DecodeFailure) -> Failure {

@@ -7,7 +7,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use arc_swap::ArcSwap;
 use topgate_protocol::backend::BackendUser;
@@ -17,6 +17,9 @@ use crate::limits::LimitTable;
 
 /// How often the store's revision is checked.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
+
+/// How often a store that keeps failing is warned about again.
+const REPEAT_WARNING: Duration = Duration::from_secs(30);
 
 #[derive(Debug)]
 pub struct AppEntry {
@@ -135,13 +138,32 @@ impl LiveRegistry {
         let weak = Arc::downgrade(self);
         std::thread::Builder::new()
             .name("registry-refresh".into())
-            .spawn(move || loop {
-                std::thread::sleep(POLL_INTERVAL);
-                let Some(live) = weak.upgrade() else { return };
-                match live.refresh() {
-                    Ok(true) => tracing::info!(revision = live.snapshot().revision, "registry reloaded"),
-                    Ok(false) => {}
-                    Err(e) => tracing::warn!(error = %e, "registry refresh failed; serving the last snapshot"),
+            .spawn(move || {
+                // While the store is unreachable: one warning at first, then one every 30 s.
+                let mut failing: Option<(Instant, Instant)> = None; // (since, last warning)
+                loop {
+                    std::thread::sleep(POLL_INTERVAL);
+                    let Some(live) = weak.upgrade() else { return };
+                    match live.refresh() {
+                        Ok(reloaded) => {
+                            if let Some((since, _)) = failing.take() {
+                                let secs = since.elapsed().as_secs();
+                                tracing::info!(failing_for_s = secs, "registry store reachable again");
+                            }
+                            if reloaded {
+                                tracing::info!(revision = live.snapshot().revision, "registry reloaded");
+                            }
+                        }
+                        Err(e) => {
+                            let now = Instant::now();
+                            let (since, last) = failing.get_or_insert((now, now));
+                            if *last == now || now.duration_since(*last) >= REPEAT_WARNING {
+                                *last = now;
+                                let secs = since.elapsed().as_secs();
+                                tracing::warn!(error = %e, failing_for_s = secs, "registry refresh failed; serving the last snapshot");
+                            }
+                        }
+                    }
                 }
             })
             .expect("spawn registry refresher");

@@ -7,6 +7,9 @@
 //! [`Registry::revision`] to know when to rebuild it; the CLI administers the same store.
 //!
 //! Backends must pass [`conformance::conformance_suite`].
+//!
+//! The call archive (every answered call, by request id) is [`archive`], with its own trait,
+//! SQLite file and conformance suite.
 
 pub mod archive;
 mod credentials;

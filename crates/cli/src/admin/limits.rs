@@ -4,9 +4,9 @@
 use clap::{Args, Subcommand};
 use serde_json::{json, Value};
 use topgate_protocol::time::format_gmt8;
-use topgate_store::{unix_now_ms, Limit, LimitScope, Registry};
+use topgate_store::{unix_now_ms, Limit, LimitScope};
 
-use super::{print_json, StoreArgs};
+use super::{print_json, StoreArgs, Target};
 
 /// A limit value on the command line: a number of calls, or `off` for none.
 #[derive(Debug, Clone, Copy)]
@@ -171,11 +171,7 @@ fn limits(
     Ok(0)
 }
 
-fn find(
-    registry: &dyn Registry,
-    scope: LimitScope,
-    subject: &str,
-) -> anyhow::Result<Option<Limit>> {
+fn find(registry: &Target, scope: LimitScope, subject: &str) -> anyhow::Result<Option<Limit>> {
     Ok(registry
         .limits()?
         .into_iter()

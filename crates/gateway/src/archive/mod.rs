@@ -8,6 +8,7 @@
 //! counted, when `queue_capacity` of them are already waiting. [`Archive::flush`] waits until
 //! everything queued so far is written; `Running::stop` calls it after the last call in flight.
 
+mod packed;
 mod queue;
 mod settings;
 mod writer;
@@ -118,9 +119,11 @@ impl Archive {
                 return;
             }
         }
-        let mut record = record.clone();
-        record.response_body = bounded_body(body, self.settings.max_body_bytes);
-        self.queue.push(record);
+        self.queue.push(packed::Packed::pack(
+            record,
+            body,
+            self.settings.max_body_bytes,
+        ));
     }
 
     /// Waits until every call recorded before this one is written (or given up after repeated
@@ -161,20 +164,12 @@ impl Drop for Archive {
 }
 
 /// The body as text (invalid UTF-8 replaced), cut to `max` bytes on a character boundary with
-/// a marker saying how much was kept.
+/// a marker saying how much was kept: the `response_body` the archive stores.
 pub fn bounded_body(body: &[u8], max: usize) -> String {
-    if body.len() <= max {
-        return String::from_utf8_lossy(body).into_owned();
+    let (text, marker) = packed::cut_body(body, max);
+    let mut text = text.into_owned();
+    if let Some(marker) = marker {
+        text.push_str(&marker);
     }
-    let mut cut = max;
-    // Back off over at most three continuation bytes rather than split a character.
-    while cut > max.saturating_sub(3) && cut > 0 && body[cut] & 0xC0 == 0x80 {
-        cut -= 1;
-    }
-    let mut text = String::from_utf8_lossy(&body[..cut]).into_owned();
-    text.push_str(&format!(
-        "\n…[truncated by the archive: {cut} of {} bytes kept]",
-        body.len()
-    ));
     text
 }

@@ -11,8 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex, MutexGuard};
-use topgate_store::archive::CallRecord;
 
+use super::packed::Packed;
 use super::ArchiveStats;
 
 pub(super) struct Queue {
@@ -29,7 +29,7 @@ pub(super) struct Queue {
 
 #[derive(Default)]
 pub(super) struct State {
-    pub pending: VecDeque<CallRecord>,
+    pub pending: VecDeque<Packed>,
     pending_successes: usize,
     /// Taken by the writer, not finished yet.
     in_batch: usize,
@@ -71,8 +71,8 @@ impl Queue {
     }
 
     /// Accepts a record (a success only within the capacity); returns false when it was dropped.
-    pub fn push(&self, record: CallRecord) -> bool {
-        let error = record.is_error();
+    pub fn push(&self, record: Packed) -> bool {
+        let error = record.error;
         let mut s = self.state.lock();
         if !error && s.pending_successes >= self.capacity {
             drop(s);
@@ -119,10 +119,10 @@ impl Queue {
     }
 
     /// Takes the next batch (oldest first) out of the queue.
-    pub fn take(&self, s: &mut MutexGuard<'_, State>) -> Vec<CallRecord> {
+    pub fn take(&self, s: &mut MutexGuard<'_, State>) -> Vec<Packed> {
         let n = s.pending.len().min(self.batch_size);
-        let batch: Vec<CallRecord> = s.pending.drain(..n).collect();
-        let successes = batch.iter().filter(|r| !r.is_error()).count();
+        let batch: Vec<Packed> = s.pending.drain(..n).collect();
+        let successes = batch.iter().filter(|r| !r.error).count();
         s.pending_successes -= successes;
         self.successes.store(s.pending_successes, Ordering::Relaxed);
         s.in_batch = n;

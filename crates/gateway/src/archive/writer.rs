@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use topgate_store::archive::{ArchiveStore, CallRecord};
 
+use super::packed::Packed;
 use super::queue::Queue;
 use super::settings::Tuning;
 use crate::pipeline::Clock;
@@ -40,14 +41,21 @@ impl Writer {
                 return;
             };
             if !batch.is_empty() {
-                self.write(batch);
+                let records: Vec<CallRecord> = batch.iter().filter_map(Packed::unpack).collect();
+                if records.len() < batch.len() {
+                    tracing::error!(
+                        lost = batch.len() - records.len(),
+                        "archive records could not be unpacked (a bug)"
+                    );
+                }
+                self.write(batch.len(), records);
             }
         }
     }
 
     /// Waits for a batch worth writing; `None` when the queue is closed and empty. Returns an
     /// empty batch when it is time to prune.
-    fn next_batch(&self, next_prune: Instant) -> Option<Vec<CallRecord>> {
+    fn next_batch(&self, next_prune: Instant) -> Option<Vec<Packed>> {
         let mut s = self.queue.lock();
         // When the oldest waiting record was first seen; records left over from the previous
         // batch have waited long enough.
@@ -80,7 +88,7 @@ impl Writer {
 
     /// Writes one batch, retrying until it is written; after the close, gives up after
     /// `retries_after_close` more failures.
-    fn write(&self, batch: Vec<CallRecord>) {
+    fn write(&self, taken: usize, batch: Vec<CallRecord>) {
         let mut pause = self.tuning.retry_first;
         let mut failures = 0u32;
         let mut failures_after_close = 0u32;
@@ -90,7 +98,7 @@ impl Writer {
                     if failures > 0 {
                         tracing::info!(failures, "archive writes work again");
                     }
-                    self.queue.finish(batch.len(), batch.len());
+                    self.queue.finish(taken, batch.len());
                     return;
                 }
                 Err(e) => {
@@ -104,7 +112,7 @@ impl Writer {
                                 error = %e, records = batch.len(), errors,
                                 "archive records lost: the archive database kept failing while the gateway stopped"
                             );
-                            self.queue.finish(batch.len(), 0);
+                            self.queue.finish(taken, 0);
                             return;
                         }
                     }

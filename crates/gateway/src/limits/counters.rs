@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use super::fxhash::FxHashMap;
 use super::window::{gmt8_day, second_of};
 
 /// The window a counter counts in.
@@ -76,8 +77,8 @@ impl Changes {
 
 #[derive(Default)]
 struct State {
-    seconds: HashMap<Arc<str>, Counter>,
-    days: HashMap<Arc<str>, Counter>,
+    seconds: FxHashMap<Arc<str>, Counter>,
+    days: FxHashMap<Arc<str>, Counter>,
     /// The second and day the maps were last swept for old windows.
     swept_second: i64,
     swept_day: i64,

@@ -16,7 +16,11 @@
 //! Counters live in memory ([`MemoryCounters`]); the daily ones are persisted to `counters.db`
 //! once a second ([`persist`]): a crash loses at most the last second of counts.
 
+// A `Failure` is the cold path and carries what the archive needs (as in the pipeline).
+#![allow(clippy::result_large_err)]
+
 mod counters;
+mod fxhash;
 pub mod persist;
 mod table;
 mod window;
@@ -28,6 +32,7 @@ use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
 use topgate_protocol::errors::{ban_message, PlatformError, SubCode};
+use topgate_protocol::params::mask_secret;
 use topgate_protocol::time::format_gmt8;
 use topgate_store::LimitScope;
 
@@ -98,10 +103,15 @@ impl Drop for Persisted {
 }
 
 impl Limiter {
-    /// Counters in memory only (tests, benchmarks).
+    /// Counters in memory only, not persisted (tests, benchmarks).
     pub fn in_memory() -> Limiter {
+        Limiter::with_store(Arc::new(MemoryCounters::new()))
+    }
+
+    /// Counters in a store of their own (e.g. shared by every node), not persisted here.
+    pub fn with_store(store: Arc<dyn CounterStore>) -> Limiter {
         Limiter {
-            store: Arc::new(MemoryCounters::new()),
+            store,
             persisted: None,
             seen_revision: AtomicI64::new(i64::MIN),
         }
@@ -245,6 +255,11 @@ fn refusal(scope: LimitScope, check: &CounterCheck<'_>, now_ms: i64) -> Failure 
         (Window::Day(_), LimitScope::Partner) => (SubCode::LimitedByPartnerAccessCount, "day"),
     };
     let ends = format_gmt8(window::window_end_ms(check.window));
+    // The archive and the log never see a session key in full.
+    let counter = match check.key.strip_prefix("session:") {
+        Some(key) => format!("session:{}", mask_secret(key)),
+        None => check.key.to_owned(),
+    };
     Failure::Platform {
         error: sub
             .flow_control_code()
@@ -253,8 +268,9 @@ fn refusal(scope: LimitScope, check: &CounterCheck<'_>, now_ms: i64) -> Failure 
         sub: Some((sub.as_string(), ban_message(secs))),
         check: "flow-control",
         why: format!(
-            "counter {} reached its limit of {} calls per {per}; the window ends at {ends} (GMT+8)",
-            check.key, check.limit
+            "counter {counter} reached its limit of {} calls per {per}; the window ends at \
+             {ends} (GMT+8)",
+            check.limit
         ),
         retry_after: Some(secs),
     }

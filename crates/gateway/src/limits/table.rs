@@ -1,9 +1,9 @@
 //! The registry's limits as a lookup table, built once per snapshot: one map per scope, looked
 //! up by `&str` without allocating.
 
-use std::collections::HashMap;
-
 use topgate_store::{Limit, LimitScope};
+
+use super::fxhash::FxHashMap as HashMap;
 
 use crate::catalog::ApiLimits;
 

@@ -134,6 +134,30 @@ fn the_file_keeps_todays_counts_and_the_resets() {
     assert!(counts.is_empty(), "another day");
 }
 
+#[test]
+fn a_refusal_names_its_limit_and_masks_a_session_key() {
+    let check = CounterCheck {
+        key: "session:6100e2f1a9b8c7d6e5f4",
+        window: Window::Day(gmt8_day(T)),
+        limit: 5,
+    };
+    let f = refusal(LimitScope::Session, &check, T);
+    assert!(!f.why().contains("6100e2f1a9b8c7d6e5f4"), "{}", f.why());
+    assert!(f.why().contains("limit of 5 calls per day"), "{}", f.why());
+    assert_eq!(f.retry_after(), Some(12 * 3600));
+    assert_eq!(
+        f.sub_code(),
+        Some("accesscontrol.limited-by-session-access-count")
+    );
+    assert!(matches!(
+        f,
+        Failure::Platform {
+            error: PlatformError::SessionCallLimited,
+            ..
+        }
+    ));
+}
+
 /// A rough cost of one call's counting (three counters): `cargo test -p topgate-gateway
 /// --release -- --ignored --nocapture hit_cost`.
 #[test]

@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
+use topgate_gateway::admin::Listen;
 use topgate_gateway::launch::{self, Running, ServeOptions};
 use topgate_protocol::params::Params;
 use topgate_protocol::parse::{parse, Outcome, Response};
@@ -43,6 +44,9 @@ pub async fn start_with(mut opts: ServeOptions) -> Harness {
         opts.data_dir = Some(dir.path().to_path_buf());
     }
     opts.listen = Some("127.0.0.1:0".parse().unwrap());
+    if opts.admin_listen.is_none() {
+        opts.admin_listen = Some(Listen::On("127.0.0.1:0".parse().unwrap()));
+    }
     let now = Arc::new(AtomicI64::new(t0()));
     let clock_now = now.clone();
     let running = launch::start(

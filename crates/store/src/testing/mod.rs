@@ -36,11 +36,11 @@ fn missing<T>(what: &str) -> Option<T> {
     None
 }
 
-/// `name` in a directory of `$PATH`, with symbolic links resolved.
+/// `name` in a directory of `$PATH` (as found: some programs, like `redis-server`, are links
+/// whose name decides what they do).
 fn on_path(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|dir| dir.join(name))
         .find(|p| p.is_file())
-        .map(|p| p.canonicalize().unwrap_or(p))
 }

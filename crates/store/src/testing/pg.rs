@@ -226,7 +226,9 @@ fn bin_dir() -> Option<PathBuf> {
             .iter()
             .all(|p| dir.join(p).is_file())
     };
-    if let Some(dir) = on_path("pg_ctl").and_then(|p| p.parent().map(Path::to_path_buf)) {
+    // `/usr/local/bin/pg_ctl` may be a link into the versioned directory: follow it.
+    let pg_ctl = on_path("pg_ctl").map(|p| p.canonicalize().unwrap_or(p));
+    if let Some(dir) = pg_ctl.and_then(|p| p.parent().map(Path::to_path_buf)) {
         if complete(&dir) {
             return Some(dir);
         }

@@ -1,0 +1,173 @@
+//! One measurement: the load generator on its core against one target, the target's CPU over the
+//! measured window, topgate's memory after it. And a group's plan: every target at saturation,
+//! run after run in turn (so a noisy moment hits them all), then every target at half the first
+//! one's throughput.
+
+use std::time::{Duration, Instant};
+
+use super::procs::Procs;
+use super::targets::{Bins, Target};
+use crate::load::Report;
+use crate::procfs;
+
+/// How the load is applied.
+#[derive(Debug, Clone)]
+pub struct Load {
+    pub duration: Duration,
+    pub warmup: Duration,
+    pub connections: usize,
+    /// The generator's core.
+    pub cpu: usize,
+}
+
+/// One run against one target.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub report: Report,
+    /// The target's processes' CPU use over the window, % of one core.
+    pub server_cpu_pct: f64,
+    /// topgate's peak and current resident memory after the run, KiB.
+    pub hwm_kib: Option<u64>,
+    pub rss_kib: Option<u64>,
+}
+
+/// Everything measured on one target.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    pub target: Target,
+    pub closed: Vec<Sample>,
+    pub open: Vec<Sample>,
+    /// The constant rate of the open-loop runs.
+    pub rate: f64,
+}
+
+fn cpu_of(pids: &[u32]) -> f64 {
+    pids.iter()
+        .filter_map(|p| procfs::cpu_seconds(&p.to_string()))
+        .sum()
+}
+
+/// Runs the generator once against `target` (closed loop, or open at `rate`).
+pub fn measure(
+    procs: &Procs,
+    bins: &Bins,
+    load: &Load,
+    target: &Target,
+    rate: Option<f64>,
+    run: usize,
+) -> anyhow::Result<Sample> {
+    let mode = if rate.is_some() { "open" } else { "closed" };
+    let name = format!("load-{}-{mode}-{run}", target.key);
+    let mut args = vec![
+        "--url".to_owned(),
+        target.url.clone(),
+        "--connections".to_owned(),
+        load.connections.to_string(),
+        "--duration".to_owned(),
+        format!("{}ms", load.duration.as_millis()),
+        "--warmup".to_owned(),
+        format!("{}ms", load.warmup.as_millis()),
+    ];
+    if let Some(rate) = rate {
+        args.extend(["--rate".to_owned(), format!("{rate:.1}")]);
+    }
+    let pid = procs.spawn(&name, load.cpu, &bins.load, &args, true)?;
+    std::thread::sleep(load.warmup + Duration::from_millis(20));
+    let (cpu0, t0) = (cpu_of(&target.pids), Instant::now());
+    std::thread::sleep(load.duration);
+    let (cpu1, t1) = (cpu_of(&target.pids), Instant::now());
+    let status = procs.wait(pid);
+    let out = std::fs::read_to_string(procs.dir.join(format!("{name}.out")))?;
+    anyhow::ensure!(
+        status.success(),
+        "the load generator failed against {} ({status}):\n{}",
+        target.key,
+        procs.log_tail(&name)
+    );
+    let report: Report = serde_json::from_str(out.trim())
+        .map_err(|e| anyhow::anyhow!("the load generator's report {out:?}: {e}"))?;
+    let gateway = target.gateway.map(|p| p.to_string());
+    Ok(Sample {
+        report,
+        server_cpu_pct: 100.0 * (cpu1 - cpu0) / (t1 - t0).as_secs_f64(),
+        hwm_kib: gateway
+            .as_deref()
+            .and_then(|p| procfs::status_kib(p, "VmHWM")),
+        rss_kib: gateway
+            .as_deref()
+            .and_then(|p| procfs::status_kib(p, "VmRSS")),
+    })
+}
+
+fn progress(target: &Target, mode: &str, run: usize, runs: usize, s: &Sample) {
+    let r = &s.report;
+    let errors = r.error_bodies + r.bad_status + r.transport_errors + r.unsent;
+    eprintln!(
+        "  {} {mode:<6} run {run}/{runs}: {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
+         server CPU {:>3.0}%  generator CPU {:>3.0}%{}",
+        target.key,
+        r.rps,
+        r.p50_us as f64 / 1000.0,
+        r.p99_us as f64 / 1000.0,
+        s.server_cpu_pct,
+        r.generator_cpu_pct,
+        if errors > 0 {
+            format!("  ({errors} failed calls!)")
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// The median of `values` (0 for none).
+pub fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// Measures a group: `runs` rounds at saturation over every target in turn, then `runs` rounds
+/// at half the first target's median saturation throughput.
+pub fn group(
+    procs: &Procs,
+    bins: &Bins,
+    load: &Load,
+    targets: &[Target],
+    runs: usize,
+) -> anyhow::Result<Vec<Measured>> {
+    let mut measured: Vec<Measured> = targets
+        .iter()
+        .map(|t| Measured {
+            target: t.clone(),
+            closed: Vec::new(),
+            open: Vec::new(),
+            rate: 0.0,
+        })
+        .collect();
+    for run in 1..=runs {
+        for m in measured.iter_mut() {
+            let sample = measure(procs, bins, load, &m.target, None, run)?;
+            progress(&m.target, "closed", run, runs, &sample);
+            m.closed.push(sample);
+        }
+    }
+    let first: Vec<f64> = measured[0].closed.iter().map(|s| s.report.rps).collect();
+    let rate = (median(&first) / 2.0).max(1.0);
+    eprintln!(
+        "  half load: {rate:.0} req/s (half of {}'s median)",
+        measured[0].target.key
+    );
+    for run in 1..=runs {
+        for m in measured.iter_mut() {
+            let sample = measure(procs, bins, load, &m.target, Some(rate), run)?;
+            progress(&m.target, "open", run, runs, &sample);
+            m.open.push(sample);
+            m.rate = rate;
+        }
+    }
+    Ok(measured)
+}

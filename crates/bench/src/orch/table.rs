@@ -1,0 +1,203 @@
+//! The results as markdown: the setup, one row per target, the ratios against the targets of
+//! the issue, and anything that makes a figure doubtful. The same text is printed and, with
+//! `--write-docs`, put between the markers of docs/performance.md.
+
+use std::fmt::Write as _;
+
+use super::measure::{median, Measured, Sample};
+
+/// What the table says about how it was made.
+pub struct Setup {
+    pub machine: String,
+    pub load_average: f64,
+    pub revision: String,
+    pub runs: usize,
+    pub warmup_s: f64,
+    pub duration_s: f64,
+    pub connections: usize,
+    pub server_cpu: usize,
+    pub load_cpu: usize,
+    pub date: String,
+    pub not_run: Vec<String>,
+}
+
+fn spread(values: &[f64]) -> (f64, f64, f64) {
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    (median(values), min, max)
+}
+
+fn ranged(values: &[f64], digits: usize) -> String {
+    if values.is_empty() {
+        return "–".into();
+    }
+    let (med, min, max) = spread(values);
+    if values.len() == 1 {
+        return format!("{med:.digits$}");
+    }
+    format!("{med:.digits$} ({min:.digits$}–{max:.digits$})")
+}
+
+fn of(samples: &[Sample], f: impl Fn(&Sample) -> f64) -> Vec<f64> {
+    samples.iter().map(f).collect()
+}
+
+fn ms(us: u64) -> f64 {
+    us as f64 / 1000.0
+}
+
+fn find(all: &[Measured], key: char) -> Option<&Measured> {
+    all.iter().find(|m| m.target.key == key)
+}
+
+/// Per-run `f(x) ⊘ f(y)`, `ratio` or difference, over the runs both have.
+fn paired(x: &[Sample], y: &[Sample], f: impl Fn(&Sample) -> f64, ratio: bool) -> Vec<f64> {
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| if ratio { f(a) / f(b) } else { f(a) - f(b) })
+        .collect()
+}
+
+/// The markdown table and its notes.
+pub fn render(setup: &Setup, all: &[Measured]) -> String {
+    let mut out = String::new();
+    let s = setup;
+    let _ = writeln!(
+        out,
+        "Measured {} on {} (1-minute load average {:.1} at the start), topgate {}.",
+        s.date, s.machine, s.load_average, s.revision
+    );
+    let _ = writeln!(out, "Cores: every server on CPU {}, the load generator on CPU {} (`taskset`); in C, D and E the proxy and the backend share CPU {}. {} run(s) of {:.0} s warm-up + {:.0} s measured, {} keep-alive connections; each cell is the median (min–max) over the runs.\n", s.server_cpu, s.load_cpu, s.server_cpu, s.runs, s.warmup_s, s.duration_s, s.connections);
+    out.push_str("| | target | req/s at saturation | p50 ms | p99 ms | p99 ms at half load | server CPU | topgate peak RSS |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|\n");
+    for m in all {
+        let hwm = m
+            .closed
+            .iter()
+            .chain(&m.open)
+            .filter_map(|x| x.hwm_kib)
+            .max();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} | {} at {:.0}/s | {}% | {} |",
+            m.target.key,
+            m.target.what,
+            ranged(&of(&m.closed, |x| x.report.rps), 0),
+            ranged(&of(&m.closed, |x| ms(x.report.p50_us)), 2),
+            ranged(&of(&m.closed, |x| ms(x.report.p99_us)), 2),
+            ranged(&of(&m.open, |x| ms(x.report.p99_us)), 2),
+            m.rate,
+            ranged(&of(&m.closed, |x| x.server_cpu_pct), 0),
+            hwm.map_or("".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
+        );
+    }
+    for line in &s.not_run {
+        let _ = writeln!(out, "| | {line} | | | | | | |");
+    }
+    out.push_str("\n| figure | value | target |\n|---|---|---|\n");
+    let rps = |x: &Sample| x.report.rps;
+    let p99 = |x: &Sample| ms(x.report.p99_us);
+    let mut figure = |name: &str, a: char, b: char, ratio: bool, goal: Option<f64>| {
+        let (Some(x), Some(y)) = (find(all, a), find(all, b)) else {
+            return;
+        };
+        let (values, unit) = if ratio {
+            (paired(&x.closed, &y.closed, rps, true), "")
+        } else {
+            (paired(&x.open, &y.open, p99, false), " ms")
+        };
+        let med = median(&values);
+        let verdict = match goal {
+            Some(g) if ratio => format!("≥ {g} {}", if med >= g { "✓" } else { "✗" }),
+            Some(g) => format!("≤ {g} ms {}", if med <= g { "✓" } else { "✗" }),
+            None => "(reference)".into(),
+        };
+        let _ = writeln!(out, "| {name} | {}{unit} | {verdict} |", ranged(&values, 2));
+    };
+    figure(
+        "B/A req/s (full pipeline / bare)",
+        'B',
+        'A',
+        true,
+        Some(0.75),
+    );
+    figure(
+        "D/C req/s (topgate proxy / pass-through)",
+        'D',
+        'C',
+        true,
+        Some(0.75),
+    );
+    figure("D/E req/s (topgate proxy / nginx)", 'D', 'E', true, None);
+    figure(
+        "F/B req/s (Redis counters / in-memory)",
+        'F',
+        'B',
+        true,
+        None,
+    );
+    figure("added p99 at half load, B−A", 'B', 'A', false, Some(1.0));
+    figure("added p99 at half load, D−C", 'D', 'C', false, Some(1.0));
+    out.push_str(&warnings(all));
+    out
+}
+
+/// Figures to doubt: failed calls, a generator that was the bottleneck.
+fn warnings(all: &[Measured]) -> String {
+    let mut out = String::new();
+    for m in all {
+        for (mode, samples) in [("saturation", &m.closed), ("half load", &m.open)] {
+            let failed: u64 = samples
+                .iter()
+                .map(|x| {
+                    let r = &x.report;
+                    r.error_bodies + r.bad_status + r.transport_errors + r.unsent
+                })
+                .sum();
+            if failed > 0 {
+                let _ = writeln!(out, "\n**{}: {failed} calls failed at {mode}** (error answers, bad status, transport errors or calls never sent): its figures are not those of successful calls.", m.target.key);
+            }
+        }
+        let server = median(&of(&m.closed, |x| x.server_cpu_pct));
+        let generator = median(&of(&m.closed, |x| x.report.generator_cpu_pct));
+        if server < 90.0 && generator > 90.0 {
+            let _ = writeln!(out, "\n**{}: the load generator was busier ({generator:.0}%) than the server ({server:.0}%)**: its saturation figure is the generator's limit, not the server's.", m.target.key);
+        }
+    }
+    out
+}
+
+/// `text` put between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in `doc`.
+pub fn splice(doc: &str, name: &str, text: &str) -> anyhow::Result<String> {
+    let (begin, end) = (
+        format!("<!-- {name}:begin -->"),
+        format!("<!-- {name}:end -->"),
+    );
+    let (Some(b), Some(e)) = (doc.find(&begin), doc.find(&end)) else {
+        anyhow::bail!("the markers {begin} and {end} are not in the document");
+    };
+    anyhow::ensure!(b < e, "{end} comes before {begin}");
+    Ok(format!(
+        "{}\n{}\n{}",
+        &doc[..b + begin.len()],
+        text.trim_end(),
+        &doc[e..]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splice_replaces_between_markers() {
+        let doc = "a\n<!-- bench:begin -->\nold\n<!-- bench:end -->\nz\n";
+        let new = super::splice(doc, "bench", "new\n").unwrap();
+        assert_eq!(new, "a\n<!-- bench:begin -->\nnew\n<!-- bench:end -->\nz\n");
+        assert!(super::splice("none", "bench", "x").is_err());
+    }
+
+    #[test]
+    fn spread_is_median_min_max() {
+        assert_eq!(super::ranged(&[3.0, 1.0, 2.0], 1), "2.0 (1.0–3.0)");
+        assert_eq!(super::ranged(&[5.0], 0), "5");
+    }
+}
