@@ -202,6 +202,7 @@ fn is_conversion(e: &postgres::Error) -> bool {
         || text.starts_with("error deserializing")
         || text.starts_with("invalid column")
         || text.starts_with("query returned an unexpected number")
+        || text.starts_with("expected ")
 }
 
 /// The error with its cause (the `postgres` error alone says only "db error").

@@ -159,7 +159,8 @@ impl PgServer {
         writeln!(
             file,
             "\n# topgate tests\nlisten_addresses = '127.0.0.1'\nport = {}\n\
-             unix_socket_directories = '{}'\nfsync = off\nmax_connections = 200\n",
+             unix_socket_directories = '{}'\nfsync = off\nmax_connections = 200\n\
+             shared_buffers = 16MB\n",
             self.port,
             self.dir.path().display()
         )
