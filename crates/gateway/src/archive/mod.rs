@@ -14,6 +14,8 @@ mod settings;
 mod writer;
 
 #[cfg(test)]
+mod cost;
+#[cfg(test)]
 mod tests;
 
 use std::path::Path;
