@@ -1,4 +1,4 @@
-//! The registry trait every backend implements (SQLite now, PostgreSQL later).
+//! The registry trait every backend implements (SQLite and PostgreSQL).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 

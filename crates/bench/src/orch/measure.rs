@@ -41,6 +41,17 @@ pub struct Measured {
     pub rate: f64,
 }
 
+impl Sample {
+    /// The target's CPU time per call, µs: what a call costs whoever else shares the core.
+    pub fn cpu_us_per_call(&self) -> f64 {
+        if self.report.rps > 0.0 {
+            self.server_cpu_pct * 10_000.0 / self.report.rps
+        } else {
+            0.0
+        }
+    }
+}
+
 fn cpu_of(pids: &[u32]) -> f64 {
     pids.iter()
         .filter_map(|p| procfs::cpu_seconds(&p.to_string()))

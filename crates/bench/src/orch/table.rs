@@ -68,8 +68,8 @@ pub fn render(setup: &Setup, all: &[Measured]) -> String {
         s.date, s.machine, s.load_average, s.revision
     );
     let _ = writeln!(out, "Cores: every server on CPU {}, the load generator on CPU {} (`taskset`); in C, D and E the proxy and the backend share CPU {}. {} run(s) of {:.0} s warm-up + {:.0} s measured, {} keep-alive connections; each cell is the median (min–max) over the runs.\n", s.server_cpu, s.load_cpu, s.server_cpu, s.runs, s.warmup_s, s.duration_s, s.connections);
-    out.push_str("| | target | req/s at saturation | p50 ms | p99 ms | p99 ms at half load | server CPU | topgate peak RSS |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|\n");
+    out.push_str("| | target | req/s at saturation | p50 ms | p99 ms | p99 ms at half load | server CPU | CPU µs/call | topgate peak RSS |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|\n");
     for m in all {
         let hwm = m
             .closed
@@ -79,7 +79,7 @@ pub fn render(setup: &Setup, all: &[Measured]) -> String {
             .max();
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} at {:.0}/s | {}% | {} |",
+            "| {} | {} | {} | {} | {} | {} at {:.0}/s | {}% | {} | {} |",
             m.target.key,
             m.target.what,
             ranged(&of(&m.closed, |x| x.report.rps), 0),
@@ -88,11 +88,12 @@ pub fn render(setup: &Setup, all: &[Measured]) -> String {
             ranged(&of(&m.open, |x| ms(x.report.p99_us)), 2),
             m.rate,
             ranged(&of(&m.closed, |x| x.server_cpu_pct), 0),
+            ranged(&of(&m.closed, Sample::cpu_us_per_call), 0),
             hwm.map_or("".into(), |k| format!("{:.1} MiB", k as f64 / 1024.0)),
         );
     }
     for line in &s.not_run {
-        let _ = writeln!(out, "| | {line} | | | | | | |");
+        let _ = writeln!(out, "| | {line} | | | | | | | |");
     }
     out.push_str("\n| figure | value | target |\n|---|---|---|\n");
     let rps = |x: &Sample| x.report.rps;
@@ -138,8 +139,29 @@ pub fn render(setup: &Setup, all: &[Measured]) -> String {
     );
     figure("added p99 at half load, B−A", 'B', 'A', false, Some(1.0));
     figure("added p99 at half load, D−C", 'D', 'C', false, Some(1.0));
+    cost(&mut out, all, 'B', 'A');
+    cost(&mut out, all, 'D', 'C');
     out.push_str(&warnings(all));
     out
+}
+
+/// The throughput ratio the CPU cost per call allows (`y`'s µs per call over `x`'s): what
+/// `x/y` would be if each had its core to itself, however busy the machine was.
+fn cost(out: &mut String, all: &[Measured], x: char, y: char) {
+    let (Some(a), Some(b)) = (find(all, x), find(all, y)) else {
+        return;
+    };
+    let values: Vec<f64> = a
+        .closed
+        .iter()
+        .zip(&b.closed)
+        .map(|(a, b)| b.cpu_us_per_call() / a.cpu_us_per_call())
+        .collect();
+    let _ = writeln!(
+        out,
+        "| {x}/{y} by CPU per call ({y}'s µs/call ÷ {x}'s) | {} | (what {x}/{y} would be on an idle core) |",
+        ranged(&values, 2)
+    );
 }
 
 /// Figures to doubt: failed calls, a generator that was the bottleneck.

@@ -1,5 +1,5 @@
 //! The checks every [`ArchiveStore`] backend must pass. The SQLite archive runs them in
-//! `tests/archive.rs`; a PostgreSQL archive calls [`archive_conformance_suite`] the same way.
+//! `tests/archive.rs`, the PostgreSQL one in `tests/postgres.rs`.
 //!
 //! Each check gets a fresh, empty archive from `make` and panics (like `assert!`) on failure.
 

@@ -1,5 +1,5 @@
 //! The checks every [`Registry`] backend must pass. The SQLite backend runs them in
-//! `tests/registry.rs`; a future PostgreSQL backend calls [`conformance_suite`] the same way.
+//! `tests/registry.rs`, the PostgreSQL one in `tests/postgres.rs`.
 //!
 //! Each check gets a fresh, empty registry from `make` and panics (like `assert!`) on failure.
 

@@ -2,7 +2,7 @@
 //!
 //! Each handle owns one connection on a thread of its own (see `conn`), opened on first use and
 //! opened again after a failure; while the database is down every call fails with
-//! [`StoreError::Backend`](crate::StoreError::Backend) and the gateway keeps serving from its
+//! [`StoreError::Backend`] and the gateway keeps serving from its
 //! last snapshot. Migrations run when a handle is opened (`schema`).
 //!
 //! Change propagation: every mutation bumps `meta.revision` in its own transaction, and each
