@@ -18,6 +18,11 @@
 //! [store]                          # where the registry and the archive live; docs/deploy.md
 //! registry = "sqlite"              # or a PostgreSQL connection string ("postgres://...")
 //! archive = "sqlite"               # or a PostgreSQL connection string
+//!
+//! [counters]                       # flow-control counters; docs/deploy.md
+//! backend = "memory"               # or "redis://HOST:PORT", "redis+cluster://H1:P1,H2:P2"
+//! on_failure = "open"              # Redis unreachable: "open", "closed" (code 10) or "local"
+//! nodes = 3                        # gateway nodes (on_failure = "local": each enforces 1/nodes)
 //! ```
 
 use std::net::SocketAddr;
@@ -44,6 +49,10 @@ pub struct Config {
     /// Where the registry and the archive live (`[store]`; see [`crate::stores`]).
     #[serde(default)]
     pub store: crate::stores::StoreSettings,
+    /// Where the flow-control counters live (`[counters]`; see
+    /// [`crate::limits::CounterSettings`]).
+    #[serde(default)]
+    pub counters: crate::limits::CounterSettings,
 }
 
 impl Config {

@@ -223,7 +223,8 @@ impl Gateway {
 
         // 6. Flow control.
         self.limiter
-            .check(&registry, app, api, session.as_deref(), now)?;
+            .check(&registry, app, api, session.as_deref(), now)
+            .await?;
 
         // 7. Business parameters against the catalog.
         check_params(api, p)?;

@@ -8,6 +8,7 @@
 
 pub mod measure;
 pub mod procs;
+pub mod profile;
 pub mod soak;
 pub mod table;
 pub mod targets;
@@ -65,6 +66,9 @@ pub struct BenchArgs {
     /// The soak's rate (default: half of a saturation run)
     #[arg(long)]
     pub soak_rate: Option<f64>,
+    /// Instead of the comparison: B at saturation under `perf record` for this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub perf: Option<u64>,
     /// Where topgate, topgate-load, bench-bare and bench-proxy are (default: beside this program)
     #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
@@ -121,7 +125,8 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
     let want = |k: char| args.only.iter().any(|c| c.eq_ignore_ascii_case(&k));
     let group1 = want('A') || want('B') || want('F');
     let group2 = want('C') || want('D') || want('E');
-    let bins = Bins::find(&args, group2 && want('E') && args.soak.is_none())?;
+    let single = args.soak.is_some() || args.perf.is_some();
+    let bins = Bins::find(&args, group2 && want('E') && !single)?;
     let tmp = tempfile::Builder::new()
         .prefix("topgate-bench-")
         .tempdir()?;
@@ -149,6 +154,13 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
         let text = soak::run(&procs, &bins, &load, server, &plan)?;
         println!("\n{text}");
         return write_docs(&args, "soak", &text);
+    }
+
+    if let Some(seconds) = args.perf {
+        let text = profile::run(&procs, &bins, &load, server, seconds)?;
+        println!("\n{text}");
+        eprintln!("perf.data and the logs: {}", tmp.keep().display());
+        return Ok(());
     }
 
     let mut all: Vec<Measured> = Vec::new();

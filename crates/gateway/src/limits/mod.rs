@@ -14,7 +14,9 @@
 //! exist.
 //!
 //! Counters live in memory ([`MemoryCounters`]); the daily ones are persisted to `counters.db`
-//! once a second ([`persist`]): a crash loses at most the last second of counts.
+//! once a second ([`persist`]): a crash loses at most the last second of counts. Or they live
+//! in Redis, shared by every node ([`RedisCounters`], `[counters]` in the configuration, see
+//! [`CounterSettings`]), with a policy for when Redis is unreachable ([`SharedCounters`]).
 
 // A `Failure` is the cold path and carries what the archive needs (as in the pipeline).
 #![allow(clippy::result_large_err)]
@@ -22,6 +24,10 @@
 mod counters;
 mod fxhash;
 pub mod persist;
+mod plan;
+mod redis;
+mod settings;
+mod shared;
 mod table;
 mod window;
 
@@ -31,36 +37,21 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Weak};
 
 use parking_lot::Mutex;
-use topgate_protocol::errors::{ban_message, PlatformError, SubCode};
-use topgate_protocol::params::mask_secret;
-use topgate_protocol::time::format_gmt8;
-use topgate_store::LimitScope;
 
 use crate::catalog::ApiSpec;
 use crate::failure::Failure;
 use crate::registry::{AppEntry, SessionEntry, Snapshot};
 
 pub use counters::{Changes, CounterCheck, CounterStore, MemoryCounters, Rejected, Window};
+pub use plan::COUNTER_STORE_UNAVAILABLE;
+pub use redis::RedisCounters;
+pub use settings::{CounterBackend, CounterSettings, OnFailure};
+pub use shared::{Refused, RemoteCounters, SharedCounters, Unreachable};
 pub use table::{LimitTable, Rates};
 pub use window::{ban_seconds, gmt8_day, second_of};
 
 use persist::CounterDb;
-
-/// The scopes in the order their counters are checked (per-second ones, then daily ones).
-const ORDER: [LimitScope; 6] = [
-    LimitScope::App,
-    LimitScope::AppApi,
-    LimitScope::Api,
-    LimitScope::User,
-    LimitScope::Session,
-    LimitScope::Partner,
-];
-
-const NO_CHECK: CounterCheck<'static> = CounterCheck {
-    key: "",
-    window: Window::Second(0),
-    limit: 0,
-};
+use plan::Plan;
 
 thread_local! {
     /// The counter keys of the call being checked, end to end (reused: no allocation per call).
@@ -69,10 +60,16 @@ thread_local! {
 
 /// The flow-control step of the pipeline.
 pub struct Limiter {
-    store: Arc<dyn CounterStore>,
+    counters: Counters,
     persisted: Option<Arc<Persisted>>,
     /// The registry revision whose counter resets have been applied.
     seen_revision: AtomicI64,
+}
+
+/// Where the counters are: this process (no await, no allocation), or shared by every node.
+enum Counters {
+    Local(Arc<dyn CounterStore>),
+    Shared(Arc<SharedCounters>),
 }
 
 /// The in-memory counters and their copy on disk.
@@ -111,7 +108,7 @@ impl Limiter {
     /// Counters in a store of their own (e.g. shared by every node), not persisted here.
     pub fn with_store(store: Arc<dyn CounterStore>) -> Limiter {
         Limiter {
-            store,
+            counters: Counters::Local(store),
             persisted: None,
             seen_revision: AtomicI64::new(i64::MIN),
         }
@@ -130,7 +127,7 @@ impl Limiter {
             db: Mutex::new(db),
         });
         let limiter = Limiter {
-            store: counters,
+            counters: Counters::Local(counters),
             persisted: Some(persisted.clone()),
             seen_revision: AtomicI64::new(i64::MIN),
         };
@@ -140,6 +137,52 @@ impl Limiter {
         Ok(limiter)
     }
 
+    /// Counters shared by every node (Redis), with the policy for when they are unreachable;
+    /// applies the counter resets of `snapshot`.
+    pub fn shared(counters: SharedCounters, snapshot: &Snapshot) -> Limiter {
+        let limiter = Limiter {
+            counters: Counters::Shared(Arc::new(counters)),
+            persisted: None,
+            seen_revision: AtomicI64::new(i64::MIN),
+        };
+        limiter.apply_resets(snapshot);
+        limiter
+    }
+
+    /// The counters `[counters]` names: in memory (persisted in `data_dir`, see
+    /// [`Limiter::open`]) or in Redis (not waiting for it: see [`RedisCounters::connect`]).
+    pub async fn open_configured(
+        settings: &CounterSettings,
+        data_dir: &Path,
+        snapshot: &Snapshot,
+        now_ms: i64,
+    ) -> anyhow::Result<Limiter> {
+        settings.validate()?;
+        if settings.backend == CounterBackend::Memory {
+            return Limiter::open(data_dir, snapshot, now_ms);
+        }
+        let redis = Arc::new(RedisCounters::connect(settings).await?);
+        Ok(Limiter::shared(SharedCounters::new(redis, settings), snapshot))
+    }
+
+    /// Calls that could not be counted in the shared counters since the start (served,
+    /// refused or counted locally as `on_failure` says): `topgate_counter_failures_total`.
+    /// Always 0 with counters in memory.
+    pub fn counter_failures(&self) -> u64 {
+        match &self.counters {
+            Counters::Local(_) => 0,
+            Counters::Shared(s) => s.failures(),
+        }
+    }
+
+    /// Whether the shared counters answered the last call that tried them (true in memory).
+    pub fn counter_store_up(&self) -> bool {
+        match &self.counters {
+            Counters::Local(_) => true,
+            Counters::Shared(s) => s.is_up(),
+        }
+    }
+
     /// Writes the changed daily counters now (at a stop; the thread does it every second).
     pub fn flush(&self) -> anyhow::Result<()> {
         self.persisted.as_ref().map_or(Ok(()), |p| p.flush())
@@ -147,15 +190,19 @@ impl Limiter {
 
     fn apply_resets(&self, snapshot: &Snapshot) {
         for (app_key, reset_at_ms) in &snapshot.counter_resets {
-            self.store.reset_app(app_key, *reset_at_ms);
+            match &self.counters {
+                Counters::Local(store) => store.reset_app(app_key, *reset_at_ms),
+                Counters::Shared(shared) => shared.reset_app(app_key, *reset_at_ms),
+            }
         }
         self.seen_revision
             .fetch_max(snapshot.revision, Ordering::Relaxed);
     }
 
     /// Counts the call against every limit that applies, or refuses it (codes 4-8) without
-    /// counting it anywhere.
-    pub fn check(
+    /// counting it anywhere. With shared counters that cannot be reached, `on_failure` decides
+    /// (code 10 when it is `closed`). In memory the future is ready at once.
+    pub async fn check(
         &self,
         snapshot: &Snapshot,
         app: &AppEntry,
@@ -166,113 +213,31 @@ impl Limiter {
         if snapshot.revision > self.seen_revision.load(Ordering::Relaxed) {
             self.apply_resets(snapshot);
         }
-        let table = &snapshot.limits;
-        let method = api.name.as_str();
-        let rates: [Option<Rates>; 6] = [
-            table.get(LimitScope::App, &app.app_key),
-            table.app_api(&app.app_key, method),
-            table
-                .get(LimitScope::Api, method)
-                .or(api.limits.map(Rates::from)),
-            session.and_then(|s| table.get(LimitScope::User, &s.user.nick)),
-            session.and_then(|s| table.get(LimitScope::Session, &s.key)),
-            app.partner
-                .as_deref()
-                .and_then(|p| table.get(LimitScope::Partner, p)),
-        ];
-        if rates.iter().all(Option::is_none) {
+        let Some(plan) = Plan::new(snapshot, app, api, session) else {
             return Ok(());
+        };
+        match &self.counters {
+            Counters::Local(store) => KEYS.with(|cell| {
+                let mut buf = cell.borrow_mut();
+                let checks = plan.checks(&mut buf, now_ms);
+                store
+                    .hit(checks.as_slice(), now_ms)
+                    .map_err(|r| checks.refusal(r, now_ms))
+            }),
+            Counters::Shared(shared) => Box::pin(check_shared(shared, plan, now_ms)).await,
         }
-        let subjects: [&str; 6] = [
-            &app.app_key,
-            &app.app_key,
-            method,
-            session.map_or("", |s| &s.user.nick),
-            session.map_or("", |s| &s.key),
-            app.partner.as_deref().unwrap_or(""),
-        ];
-        KEYS.with(|cell| {
-            let mut buf = cell.borrow_mut();
-            buf.clear();
-            let mut spans = [(0, 0); 6];
-            for (i, scope) in ORDER.iter().enumerate() {
-                if rates[i].is_some() {
-                    let start = buf.len();
-                    buf.push_str(scope.as_str());
-                    buf.push(':');
-                    buf.push_str(subjects[i]);
-                    if *scope == LimitScope::AppApi {
-                        buf.push('|');
-                        buf.push_str(method);
-                    }
-                    spans[i] = (start, buf.len());
-                }
-            }
-            let keys = buf.as_str();
-            let mut checks = [NO_CHECK; 12];
-            let mut scopes = [LimitScope::App; 12];
-            let mut n = 0;
-            let windows = [
-                Window::Second(second_of(now_ms)),
-                Window::Day(gmt8_day(now_ms)),
-            ];
-            for window in windows {
-                for (i, r) in rates.iter().enumerate() {
-                    let limit = match (window, r) {
-                        (Window::Second(_), Some(r)) => r.per_second,
-                        (Window::Day(_), Some(r)) => r.per_day,
-                        (_, None) => None,
-                    };
-                    if let Some(limit) = limit {
-                        let (start, end) = spans[i];
-                        checks[n] = CounterCheck {
-                            key: &keys[start..end],
-                            window,
-                            limit,
-                        };
-                        scopes[n] = ORDER[i];
-                        n += 1;
-                    }
-                }
-            }
-            self.store
-                .hit(&checks[..n], now_ms)
-                .map_err(|Rejected { index }| refusal(scopes[index], &checks[index], now_ms))
-        })
     }
 }
 
-/// The answer to a call over a limit: the code and sub code of the limit, and the ban.
-fn refusal(scope: LimitScope, check: &CounterCheck<'_>, now_ms: i64) -> Failure {
-    let secs = ban_seconds(check.window, now_ms);
-    let (sub, per) = match (check.window, scope) {
-        (Window::Second(_), _) => (SubCode::LimitedByAppFrequency, "second"),
-        (Window::Day(_), LimitScope::App) => (SubCode::LimitedByAppAccessCount, "day"),
-        (Window::Day(_), LimitScope::AppApi) => (SubCode::LimitedByAppApiAccessCount, "day"),
-        (Window::Day(_), LimitScope::Api) => (SubCode::LimitedByApiAccessCount, "day"),
-        (Window::Day(_), LimitScope::User) => (SubCode::LimitedByUserAccessCount, "day"),
-        (Window::Day(_), LimitScope::Session) => (SubCode::LimitedBySessionAccessCount, "day"),
-        (Window::Day(_), LimitScope::Partner) => (SubCode::LimitedByPartnerAccessCount, "day"),
-    };
-    let ends = format_gmt8(window::window_end_ms(check.window));
-    // The archive and the log never see a session key in full.
-    let counter = match check.key.strip_prefix("session:") {
-        Some(key) => format!("session:{}", mask_secret(key)),
-        None => check.key.to_owned(),
-    };
-    Failure::Platform {
-        error: sub
-            .flow_control_code()
-            .unwrap_or(PlatformError::AppCallLimited),
-        detail: None,
-        sub: Some((sub.as_string(), ban_message(secs))),
-        check: "flow-control",
-        why: format!(
-            "counter {counter} reached its limit of {} calls per {per}; the window ends at \
-             {ends} (GMT+8)",
-            check.limit
-        ),
-        retry_after: Some(secs),
+/// [`Limiter::check`] with shared counters: the keys in a buffer of the call's own (it is held
+/// across the round trip).
+async fn check_shared(shared: &SharedCounters, plan: Plan<'_>, now_ms: i64) -> Result<(), Failure> {
+    let mut buf = String::new();
+    let checks = plan.checks(&mut buf, now_ms);
+    match shared.hit(checks.as_slice(), now_ms).await {
+        Ok(()) => Ok(()),
+        Err(Refused::Limit(r)) => Err(checks.refusal(r, now_ms)),
+        Err(Refused::Unavailable(why)) => Err(plan::unavailable(why)),
     }
 }
 

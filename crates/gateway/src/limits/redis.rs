@@ -64,7 +64,7 @@ impl RedisCounters {
         let timeout = Duration::from_millis(settings.timeout_ms.max(1));
         let connect_timeout = timeout.max(Duration::from_secs(1));
         // Errors are not shown as is: a URL may hold a password.
-        let bad = |e: redis::RedisError| anyhow::anyhow!("[counters] backend: {}", e.kind());
+        let bad = |e: redis::RedisError| anyhow::anyhow!("[counters] backend: not a usable Redis URL ({:?})", e.kind());
         let conn = match &settings.backend {
             CounterBackend::Memory => anyhow::bail!("[counters] backend = \"memory\" is not Redis"),
             CounterBackend::Redis(url) => {
@@ -166,8 +166,8 @@ impl RedisCounters {
         for (idx, result) in groups.iter().zip(&results) {
             match result {
                 Ok(0) => {}
-                Ok(&at) => {
-                    let i = idx[at.clamp(1, idx.len()) - 1];
+                Ok(at) => {
+                    let i = idx[(*at).clamp(1, idx.len()) - 1];
                     first_over = Some(first_over.map_or(i, |f: usize| f.min(i)));
                 }
                 Err(e) => failed = Some(e.clone()),

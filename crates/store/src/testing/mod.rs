@@ -9,9 +9,11 @@
 
 mod pg;
 mod redis;
+mod redis_cluster;
 
 pub use pg::PgServer;
 pub use redis::RedisServer;
+pub use redis_cluster::RedisCluster;
 
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -17,6 +17,8 @@ pub struct RedisServer {
     dir: tempfile::TempDir,
     bin: PathBuf,
     port: u16,
+    /// More `redis-server` arguments (e.g. the cluster settings).
+    args: Vec<String>,
     child: Mutex<Option<Child>>,
 }
 
@@ -24,6 +26,11 @@ impl RedisServer {
     /// Starts a server; `None` (after printing `SKIPPED: ...`) when `redis-server` is not
     /// installed. Panics, with its log, when it is installed but does not start.
     pub fn start() -> Option<RedisServer> {
+        RedisServer::start_with(&[])
+    }
+
+    /// [`RedisServer::start`] with more `redis-server` arguments (`["--cluster-enabled", "yes"]`).
+    pub fn start_with(args: &[&str]) -> Option<RedisServer> {
         let Some(bin) = on_path("redis-server").or_else(|| {
             let p = PathBuf::from("/usr/bin/redis-server");
             p.is_file().then_some(p)
@@ -38,6 +45,7 @@ impl RedisServer {
             dir,
             bin,
             port: 0,
+            args: args.iter().map(|a| a.to_string()).collect(),
             child: Mutex::new(None),
         };
         // A port taken between picking and binding makes the start fail: pick another.
@@ -77,7 +85,7 @@ impl RedisServer {
         );
     }
 
-    fn log(&self) -> String {
+    pub(super) fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("redis.log")).unwrap_or_default()
     }
 
@@ -96,6 +104,7 @@ impl RedisServer {
                 "--appendonly",
                 "no",
             ])
+            .args(&self.args)
             .args(["--daemonize", "no", "--logfile"])
             .arg(&log)
             .arg("--dir")

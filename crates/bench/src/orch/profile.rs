@@ -1,0 +1,82 @@
+//! `--perf SECONDS`: scenario B at saturation under `perf record`, and the top of its profile,
+//! self cost by symbol and cost including callees, written beside the run's logs.
+
+use std::process::Command;
+use std::time::Duration;
+
+use super::measure::{measure, Load};
+use super::procs::{which, Procs};
+use super::targets::{self, Bins};
+
+/// Profiles B for `seconds`; returns the two reports' heads.
+pub fn run(
+    procs: &Procs,
+    bins: &Bins,
+    load: &Load,
+    server_cpu: usize,
+    seconds: u64,
+) -> anyhow::Result<String> {
+    let perf = which("perf").ok_or_else(|| {
+        anyhow::anyhow!("perf is missing: apt-get install -y linux-perf (Debian)")
+    })?;
+    let mut b = targets::topgate(procs, bins, server_cpu, "perf-b", &[])?;
+    b.key = 'B';
+    targets::probe(procs, bins, load.cpu, &b)?;
+    let data = procs.dir.join("perf.data");
+    let pid = b.gateway.expect("topgate").to_string();
+    let args: Vec<String> = [
+        "record",
+        "-F",
+        "499",
+        "--call-graph",
+        "dwarf,16384",
+        "-o",
+        &data.display().to_string(),
+        "-p",
+        &pid,
+        "--",
+        "sleep",
+        &seconds.to_string(),
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    // perf runs on the generator's core, so that it takes nothing from the server's.
+    let recorder = procs.spawn("perf-record", load.cpu, &perf, &args, false)?;
+    let profiled = Load {
+        duration: Duration::from_secs(seconds),
+        warmup: Duration::from_millis(200),
+        ..load.clone()
+    };
+    let sample = measure(procs, bins, &profiled, &b, None, 0)?;
+    let status = procs.wait(recorder);
+    anyhow::ensure!(
+        status.success(),
+        "perf record failed (perf_event_paranoid? try `sysctl kernel.perf_event_paranoid=1`):\n{}",
+        procs.log_tail("perf-record")
+    );
+    let mut out = format!(
+        "B under perf: {:.0} req/s, server CPU {:.0}%, {:.0} µs of CPU per call\n",
+        sample.report.rps,
+        sample.server_cpu_pct,
+        sample.cpu_us_per_call()
+    );
+    for (title, extra) in [
+        ("self cost by symbol", vec!["--no-children"]),
+        ("cost including callees", vec!["--children"]),
+    ] {
+        let report = Command::new(&perf)
+            .args(["report", "--stdio", "-g", "none", "--sort", "symbol"])
+            .args(["--percent-limit", "0.7", "-i"])
+            .arg(&data)
+            .args(extra)
+            .output()?;
+        let text = String::from_utf8_lossy(&report.stdout);
+        let lines: Vec<&str> = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .take(45)
+            .collect();
+        out.push_str(&format!("\n{title}:\n{}\n", lines.join("\n")));
+    }
+    Ok(out)
+}
