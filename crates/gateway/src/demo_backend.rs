@@ -3,7 +3,6 @@
 //! process. [`demo_catalog_over_http`] is the demo catalog pointed at it
 //! (`topgate serve --demo --demo-backend-url URL`).
 
-use std::convert::Infallible;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -13,9 +12,6 @@ use bytes::Bytes;
 use http::{header, HeaderValue, Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::service::service_fn;
-use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -108,39 +104,15 @@ pub async fn serve(
     service: Arc<DemoService>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
-    let graceful = GracefulShutdown::new();
-    let builder = hyper::server::conn::http1::Builder::new();
-    tokio::pin!(shutdown);
-    loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, _) = match accepted {
-                    Ok(conn) => conn,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "accept failed");
-                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                let service = service.clone();
-                let svc = service_fn(move |req| {
-                    let service = service.clone();
-                    async move { Ok::<_, Infallible>(handle(&service, req).await) }
-                });
-                let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), svc));
-                tokio::spawn(async move {
-                    if let Err(e) = conn.await {
-                        tracing::debug!(error = %e, "connection closed with an error");
-                    }
-                });
-            }
-            () = &mut shutdown => break,
-        }
-    }
-    drop(listener);
-    graceful.shutdown().await;
-    Ok(())
+    crate::server::accept_loop(
+        listener,
+        move |req, _| {
+            let service = service.clone();
+            async move { handle(&service, req).await }
+        },
+        shutdown,
+    )
+    .await
 }
 
 async fn handle(service: &DemoService, req: Request<Incoming>) -> Response<Full<Bytes>> {

@@ -61,6 +61,30 @@ pub async fn serve(
     service: Arc<Service>,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
+    accept_loop(
+        listener,
+        move |req, peer| {
+            let service = service.clone();
+            async move { service.route(req, Some(peer)).await }
+        },
+        shutdown,
+    )
+    .await
+}
+
+/// The accept loop every listener of topgate shares (the gateway, the admin API, the demo
+/// backend): each connection is served by `handler` (HTTP/1.1, or HTTP/2 with prior knowledge)
+/// until `shutdown` resolves; then no new connection is accepted and the requests in flight
+/// are finished. A failed accept (e.g. out of file descriptors) is logged and retried.
+pub async fn accept_loop<H, F>(
+    listener: TcpListener,
+    handler: H,
+    shutdown: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    H: Fn(Request<Incoming>, SocketAddr) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Response<Full<Bytes>>> + Send + 'static,
+{
     let graceful = GracefulShutdown::new();
     let builder = auto::Builder::new(TokioExecutor::new());
     tokio::pin!(shutdown);
@@ -76,10 +100,10 @@ pub async fn serve(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let service = service.clone();
+                let handler = handler.clone();
                 let svc = service_fn(move |req| {
-                    let service = service.clone();
-                    async move { Ok::<_, Infallible>(service.route(req, Some(peer)).await) }
+                    let answer = handler(req, peer);
+                    async move { Ok::<_, Infallible>(answer.await) }
                 });
                 let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), svc);
                 let conn = graceful.watch(conn.into_owned());
