@@ -13,7 +13,7 @@ use topgate_gateway::server::CallObserver;
 use topgate_store::{Limit, LimitScope};
 
 /// A demo gateway on a fresh data directory, every counter of the call limited high.
-fn gateway(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> Running {
+fn demo_gateway(rt: &tokio::runtime::Runtime, dir: &std::path::Path) -> Running {
     let opts = ServeOptions {
         demo: true,
         data_dir: Some(dir.to_owned()),
@@ -52,7 +52,7 @@ fn benches(c: &mut Criterion) {
         .build()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let running = gateway(&rt, dir.path());
+    let running = demo_gateway(&rt, dir.path());
     let calls = sign_calls("/router/rest", now_ms(), 1000);
     let inbound: Vec<Inbound> = calls
         .iter()
@@ -104,10 +104,12 @@ fn benches(c: &mut Criterion) {
     c.bench_function("limits/check_five_counters", |b| {
         b.iter(|| {
             let now = now_ms();
-            gateway
-                .limiter
-                .check(&snapshot, &app, api, Some(&session), black_box(now))
-                .is_ok()
+            rt.block_on(
+                gateway
+                    .limiter
+                    .check(&snapshot, &app, api, Some(&session), black_box(now)),
+            )
+            .is_ok()
         })
     });
     drop(rt);

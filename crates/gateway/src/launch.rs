@@ -134,7 +134,8 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
     let registry = LiveRegistry::open(store)?;
     registry.spawn_refresher();
     let limiter =
-        Limiter::open_configured(&config.counters, &data_dir, &registry.snapshot(), clock()).await?;
+        Limiter::open_configured(&config.counters, &data_dir, &registry.snapshot(), clock())
+            .await?;
     let archive =
         crate::stores::open_archive(&config.store, &config.archive, &data_dir, clock.clone())?;
 

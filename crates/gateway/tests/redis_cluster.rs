@@ -24,7 +24,9 @@ fn day(key: &str, limit: u64) -> CounterCheck<'_> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn counts_exactly_across_shards() {
-    let Some(cluster) = RedisCluster::start() else { return };
+    let Some(cluster) = RedisCluster::start() else {
+        return;
+    };
     let settings = CounterSettings {
         backend: CounterBackend::Cluster(cluster.node_urls()),
         on_failure: OnFailure::Closed,
@@ -34,7 +36,10 @@ async fn counts_exactly_across_shards() {
     };
     assert_eq!(
         format!("{:?}", settings.backend),
-        format!("redis cluster {}", cluster.url().trim_start_matches("redis+cluster://"))
+        format!(
+            "redis cluster {}",
+            cluster.url().trim_start_matches("redis+cluster://")
+        )
     );
     let c = Arc::new(RedisCounters::connect(&settings).await.unwrap());
     let calls: Vec<_> = (0..300)
@@ -65,8 +70,15 @@ async fn counts_exactly_across_shards() {
     let mut conn = client.get_connection().unwrap();
     let d = gmt8_day(T);
     let mut get = |key: String| -> i64 { conn.get::<_, Option<i64>>(&key).unwrap().unwrap_or(0) };
-    assert_eq!(get(format!("tg:{{12345678}}:app:d:{d}")), 100, "undone on the app's shard");
-    assert_eq!(get(format!("tg:{{12345678}}:app-api:taobao.time.get:d:{d}")), 100);
+    assert_eq!(
+        get(format!("tg:{{12345678}}:app:d:{d}")),
+        100,
+        "undone on the app's shard"
+    );
+    assert_eq!(
+        get(format!("tg:{{12345678}}:app-api:taobao.time.get:d:{d}")),
+        100
+    );
     assert_eq!(get(format!("tg:{{api:taobao.time.get}}:d:{d}")), 100);
     let users: i64 = (0..3).map(|u| get(format!("tg:{{user:u{u}}}:d:{d}"))).sum();
     assert_eq!(users, 100, "undone on the users' shards");
@@ -79,7 +91,11 @@ async fn counts_exactly_across_shards() {
     let slots: std::collections::HashSet<u16> = ["12345678", "api:taobao.time.get", "user:u0"]
         .iter()
         .map(|tag| {
-            let slot: u16 = redis::cmd("CLUSTER").arg("KEYSLOT").arg(tag).query(&mut node).unwrap();
+            let slot: u16 = redis::cmd("CLUSTER")
+                .arg("KEYSLOT")
+                .arg(tag)
+                .query(&mut node)
+                .unwrap();
             slot / 5462
         })
         .collect();

@@ -37,7 +37,11 @@ impl Sent {
 }
 
 /// Four callers per node until `stop`.
-fn load(nodes: &Nodes, phase: &Arc<AtomicU8>, stop: &Arc<AtomicBool>) -> Vec<tokio::task::JoinHandle<Vec<Sent>>> {
+fn load(
+    nodes: &Nodes,
+    phase: &Arc<AtomicU8>,
+    stop: &Arc<AtomicBool>,
+) -> Vec<tokio::task::JoinHandle<Vec<Sent>>> {
     (0..8)
         .map(|i| {
             let (node, phase, stop) = (nodes.nodes[i % 2].clone(), phase.clone(), stop.clone());
@@ -48,7 +52,12 @@ fn load(nodes: &Nodes, phase: &Arc<AtomicU8>, stop: &Arc<AtomicBool>) -> Vec<tok
                     let sent = phase.load(Ordering::SeqCst);
                     let answer = answer(&node, &pairs).await;
                     let answered = phase.load(Ordering::SeqCst);
-                    log.push(Sent { node: i % 2, sent, answered, answer });
+                    log.push(Sent {
+                        node: i % 2,
+                        sent,
+                        answered,
+                        answer,
+                    });
                 }
                 log
             })
@@ -89,10 +98,16 @@ async fn outage(nodes: &Nodes, redis: &RedisServer) -> Vec<Sent> {
                 assert_eq!(got, Answer::Ok, "node {n}");
                 break;
             }
-            assert!(restarted.elapsed() < Duration::from_secs(5), "node {n} did not recover in 5 s");
+            assert!(
+                restarted.elapsed() < Duration::from_secs(5),
+                "node {n} did not recover in 5 s"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        eprintln!("node {n} counts in Redis again {:?} after the restart", restarted.elapsed());
+        eprintln!(
+            "node {n} counts in Redis again {:?} after the restart",
+            restarted.elapsed()
+        );
         assert!(node.running.gateway.limiter.counter_store_up());
     }
     let _: () = redis::cmd("FLUSHALL").query(&mut conn).unwrap();
@@ -113,7 +128,9 @@ fn failures(nodes: &Nodes) -> [u64; 2] {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn each_failure_policy_holds_while_redis_is_down_and_both_nodes_recover() {
     let Some(pg) = PgServer::start() else { return };
-    let Some(redis) = RedisServer::start() else { return };
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
     let settings = "timeout_ms = 1000\nretry_ms = 500\nnodes = 2";
 
     // Open: every call is served, before, during and after the outage.
@@ -124,11 +141,20 @@ async fn each_failure_policy_holds_while_redis_is_down_and_both_nodes_recover() 
         assert_eq!(sent.answer, Answer::Ok, "open: {sent:?}");
     }
     for n in 0..2 {
-        assert!(count(&log, n, Sent::in_outage) > 0, "open: node {n} had no call in the outage");
+        assert!(
+            count(&log, n, Sent::in_outage) > 0,
+            "open: node {n} had no call in the outage"
+        );
     }
     let open_failures = failures(&nodes);
-    assert!(open_failures.iter().all(|&f| f > 0), "counted as failures: {open_failures:?}");
-    eprintln!("open: {} calls, failures per node {open_failures:?}", log.len());
+    assert!(
+        open_failures.iter().all(|&f| f > 0),
+        "counted as failures: {open_failures:?}"
+    );
+    eprintln!(
+        "open: {} calls, failures per node {open_failures:?}",
+        log.len()
+    );
     nodes.stop().await;
 
     // Closed: code 10 with its sub code during the outage (HTTP 200, a TOP error), served
@@ -141,13 +167,23 @@ async fn each_failure_policy_holds_while_redis_is_down_and_both_nodes_recover() 
         match sent.answered {
             BEFORE => assert_eq!(sent.answer, Answer::Ok, "closed: {sent:?}"),
             _ if sent.in_outage() => assert_eq!(sent.answer, unavailable, "closed: {sent:?}"),
-            _ => assert!(sent.answer == Answer::Ok || sent.answer == unavailable, "{sent:?}"),
+            _ => assert!(
+                sent.answer == Answer::Ok || sent.answer == unavailable,
+                "{sent:?}"
+            ),
         }
     }
     for n in 0..2 {
-        assert!(count(&log, n, Sent::in_outage) > 0, "closed: node {n} had no call in the outage");
+        assert!(
+            count(&log, n, Sent::in_outage) > 0,
+            "closed: node {n} had no call in the outage"
+        );
     }
-    eprintln!("closed: {} calls, failures per node {:?}", log.len(), failures(&nodes));
+    eprintln!(
+        "closed: {} calls, failures per node {:?}",
+        log.len(),
+        failures(&nodes)
+    );
     nodes.stop().await;
 
     // Local: while Redis is down each node enforces ceil(101 / 2) = 51 on its own.
@@ -156,7 +192,10 @@ async fn each_failure_policy_holds_while_redis_is_down_and_both_nodes_recover() 
     let log = outage(&nodes, &redis).await;
     for sent in &log {
         let refused = Answer::Error(7, Some(APP_SUB.to_string()));
-        assert!(sent.answer == Answer::Ok || sent.answer == refused, "local: {sent:?}");
+        assert!(
+            sent.answer == Answer::Ok || sent.answer == refused,
+            "local: {sent:?}"
+        );
     }
     for n in 0..2 {
         let calls = count(&log, n, Sent::in_outage);
@@ -164,9 +203,15 @@ async fn each_failure_policy_holds_while_redis_is_down_and_both_nodes_recover() 
         // Calls in flight at the kill (at most 4 per node) were counted by Redis or locally.
         let around = count(&log, n, |s| s.answered == OUTAGE && s.answer == Answer::Ok);
         eprintln!("local: node {n} served {served} of {calls} calls during the outage, {around} with the calls in flight at the kill");
-        assert!(served <= 51, "local: node {n} served {served} > 51 during the outage");
+        assert!(
+            served <= 51,
+            "local: node {n} served {served} > 51 during the outage"
+        );
         if calls > 60 {
-            assert!((51..=55).contains(&around), "local: node {n}: {around} of {calls}");
+            assert!(
+                (51..=55).contains(&around),
+                "local: node {n}: {around} of {calls}"
+            );
         }
     }
     nodes.stop().await;

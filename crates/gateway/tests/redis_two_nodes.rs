@@ -18,7 +18,9 @@ const APP_SUB: &str = "accesscontrol.limited-by-app-access-count";
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn of_3000_calls_over_two_nodes_exactly_the_daily_1000_succeed() {
     let Some(pg) = PgServer::start() else { return };
-    let Some(redis) = RedisServer::start() else { return };
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
     let nodes = two_nodes(&pg, &redis, "on_failure = \"closed\"\ntimeout_ms = 2000").await;
     nodes.set_app_daily_limit(1000);
 
@@ -48,9 +50,15 @@ async fn of_3000_calls_over_two_nodes_exactly_the_daily_1000_succeed() {
     eprintln!("successes per node: {passed:?}");
     assert_eq!(passed[0] + passed[1], 1000);
     assert_eq!(refused, 2000);
-    assert!(passed[0] > 0 && passed[1] > 0, "both nodes served: {passed:?}");
+    assert!(
+        passed[0] > 0 && passed[1] > 0,
+        "both nodes served: {passed:?}"
+    );
     let mut conn = redis_client(&redis);
-    assert_eq!(app_day_count(&mut conn, &app_day_key(&nodes.nodes[0])), 1000);
+    assert_eq!(
+        app_day_count(&mut conn, &app_day_key(&nodes.nodes[0])),
+        1000
+    );
     for node in &nodes.nodes {
         assert_eq!(node.running.gateway.limiter.counter_failures(), 0);
     }

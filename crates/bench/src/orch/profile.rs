@@ -60,21 +60,25 @@ pub fn run(
         sample.server_cpu_pct,
         sample.cpu_us_per_call()
     );
-    for (title, extra) in [
-        ("self cost by symbol", vec!["--no-children"]),
-        ("cost including callees", vec!["--children"]),
+    for (title, extra, rows) in [
+        ("by thread", &["--sort", "comm", "--no-children"][..], 6),
+        ("by binary", &["--sort", "dso", "--no-children"][..], 6),
+        ("self cost by symbol", &["--sort", "symbol", "--no-children"][..], 30),
+        ("cost including callees", &["--sort", "symbol", "--children"][..], 60),
     ] {
         let report = Command::new(&perf)
-            .args(["report", "--stdio", "-g", "none", "--sort", "symbol"])
-            .args(["--percent-limit", "0.7", "-i"])
+            .args(["report", "--stdio", "-g", "none", "--percent-limit", "0.5", "-i"])
             .arg(&data)
             .args(extra)
             .output()?;
         let text = String::from_utf8_lossy(&report.stdout);
-        let lines: Vec<&str> = text
+        let lines: Vec<String> = text
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .take(45)
+            // Inlined frames and runtime plumbing repeat their caller's figure.
+            .filter(|l| !l.contains("(inlined)") && !l.contains("0xffffffff"))
+            .map(|l| l.trim_end_matches([' ', '-']).to_owned())
+            .take(rows)
             .collect();
         out.push_str(&format!("\n{title}:\n{}\n", lines.join("\n")));
     }

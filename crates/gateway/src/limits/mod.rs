@@ -26,6 +26,7 @@ mod fxhash;
 pub mod persist;
 mod plan;
 mod redis;
+mod redis_keys;
 mod settings;
 mod shared;
 mod table;
@@ -162,7 +163,10 @@ impl Limiter {
             return Limiter::open(data_dir, snapshot, now_ms);
         }
         let redis = Arc::new(RedisCounters::connect(settings).await?);
-        Ok(Limiter::shared(SharedCounters::new(redis, settings), snapshot))
+        Ok(Limiter::shared(
+            SharedCounters::new(redis, settings),
+            snapshot,
+        ))
     }
 
     /// Calls that could not be counted in the shared counters since the start (served,

@@ -147,10 +147,7 @@ impl CounterSettings {
             self.timeout_ms > 0,
             "[counters] timeout_ms must be at least 1"
         );
-        anyhow::ensure!(
-            self.nodes != Some(0),
-            "[counters] nodes must be at least 1"
-        );
+        anyhow::ensure!(self.nodes != Some(0), "[counters] nodes must be at least 1");
         anyhow::ensure!(
             self.on_failure != OnFailure::Local
                 || self.nodes.is_some()
@@ -178,7 +175,8 @@ mod tests {
     #[test]
     fn settings() {
         assert_eq!(parse("").unwrap(), CounterSettings::default());
-        let s = parse("backend = \"redis://:pw@10.0.0.5:6379/2\"\non_failure = \"closed\"").unwrap();
+        let s =
+            parse("backend = \"redis://:pw@10.0.0.5:6379/2\"\non_failure = \"closed\"").unwrap();
         assert_eq!(
             s.backend,
             CounterBackend::Redis("redis://:pw@10.0.0.5:6379/2".into())
@@ -190,11 +188,16 @@ mod tests {
         let s = parse("backend = \"redis+cluster://u:pw@h1:7000, h2:7001/\"").unwrap();
         assert_eq!(
             s.backend,
-            CounterBackend::Cluster(vec!["redis://u:pw@h1:7000".into(), "redis://u:pw@h2:7001".into()])
+            CounterBackend::Cluster(vec![
+                "redis://u:pw@h1:7000".into(),
+                "redis://u:pw@h2:7001".into()
+            ])
         );
         assert_eq!(s.backend.describe(), "redis cluster h1:7000,h2:7001");
 
-        let e = parse("backend = \"rediss://:pw@h:1\"").unwrap_err().to_string();
+        let e = parse("backend = \"rediss://:pw@h:1\"")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("expected \"memory\""), "{e}");
         assert!(parse("backend = \"redis+cluster://\"").is_err());
         assert!(parse("on_failure = \"maybe\"").is_err());

@@ -162,7 +162,12 @@ impl Health {
         now >= until
             && self
                 .down_until
-                .compare_exchange(until, now + self.retry_ms(), Ordering::AcqRel, Ordering::Relaxed)
+                .compare_exchange(
+                    until,
+                    now + self.retry_ms(),
+                    Ordering::AcqRel,
+                    Ordering::Relaxed,
+                )
                 .is_ok()
     }
 
@@ -176,7 +181,10 @@ impl Health {
 
     fn down(&self, remote: &dyn RemoteCounters, why: &str, policy: OnFailure) {
         let now = self.now();
-        let was_up = self.down_until.swap(now + self.retry_ms(), Ordering::AcqRel) == 0;
+        let was_up = self
+            .down_until
+            .swap(now + self.retry_ms(), Ordering::AcqRel)
+            == 0;
         let last = self.warned_at.load(Ordering::Relaxed);
         let due = last == 0 || now >= last + 1000;
         if (was_up || due)

@@ -115,7 +115,11 @@ async fn down_one_call_a_window_tries_again_and_up_is_up_for_all() {
     let (flaky, s) = shared(OnFailure::Open, 100);
     flaky.down.store(true, Ordering::SeqCst);
     passed(&s, 5, 10).await;
-    assert_eq!(flaky.tries.load(Ordering::SeqCst), 1, "tried once, then skipped");
+    assert_eq!(
+        flaky.tries.load(Ordering::SeqCst),
+        1,
+        "tried once, then skipped"
+    );
     tokio::time::sleep(Duration::from_millis(120)).await;
     passed(&s, 5, 10).await;
     assert_eq!(flaky.tries.load(Ordering::SeqCst), 2, "one try per window");
