@@ -180,10 +180,12 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
         },
         limiter,
     });
+    let limiter_gateway = gateway.clone();
     let metrics = Arc::new(Metrics::new(
         gateway.catalog.clone(),
         gateway.registry.clone(),
         archive.clone(),
+        Arc::new(move || limiter_gateway.limiter.counter_failures()),
     ));
     let service = Arc::new(Service {
         gateway: gateway.clone(),

@@ -10,6 +10,7 @@
 //! | `topgate_archive_written_total` | counter | |
 //! | `topgate_archive_write_failures_total` | counter | (failed batch writes; each is retried) |
 //! | `topgate_archive_dropped_total` | counter | (successes dropped because the queue was full) |
+//! | `topgate_counter_failures_total` | counter | (calls whose Redis counters could not be reached) |
 //! | `topgate_registry_revision` | gauge | (the revision of the registry snapshot in use) |
 //!
 //! `class` is the error's class (PROTOCOL.md section 5: `platform`, `isv-business`, `provider`,
@@ -86,6 +87,7 @@ impl Metrics {
         catalog: Arc<LiveCatalog>,
         registry: Arc<LiveRegistry>,
         archive: Option<Arc<Archive>>,
+        counter_failures: Arc<dyn Fn() -> u64 + Send + Sync>,
     ) -> Metrics {
         let mut m = Metrics {
             registry: Registry::default(),
@@ -118,7 +120,11 @@ impl Metrics {
             "Calls refused by flow control, by code (4-8)",
             m.rejections.clone(),
         );
-        r.register_collector(Box::new(AtScrape { registry, archive }));
+        r.register_collector(Box::new(AtScrape {
+            registry,
+            archive,
+            counter_failures,
+        }));
         m
     }
 
@@ -183,6 +189,8 @@ impl CallObserver for Metrics {
 struct AtScrape {
     registry: Arc<LiveRegistry>,
     archive: Option<Arc<Archive>>,
+    /// Calls whose shared counter store (Redis) could not be reached.
+    counter_failures: Arc<dyn Fn() -> u64 + Send + Sync>,
 }
 
 impl std::fmt::Debug for AtScrape {
@@ -200,6 +208,13 @@ impl Collector for AtScrape {
             help,
             None,
             revision.metric_type(),
+        )?)?;
+        let failures = ConstCounter::new((self.counter_failures)());
+        failures.encode(encoder.encode_descriptor(
+            "topgate_counter_failures",
+            "Calls whose shared counter store (Redis) could not be reached; the [counters] on_failure policy decided them.",
+            None,
+            failures.metric_type(),
         )?)?;
         let Some(archive) = &self.archive else {
             return Ok(());

@@ -63,11 +63,27 @@ pub fn run(
     for (title, extra, rows) in [
         ("by thread", &["--sort", "comm", "--no-children"][..], 6),
         ("by binary", &["--sort", "dso", "--no-children"][..], 6),
-        ("self cost by symbol", &["--sort", "symbol", "--no-children"][..], 30),
-        ("cost including callees", &["--sort", "symbol", "--children"][..], 60),
+        (
+            "self cost by symbol",
+            &["--sort", "symbol", "--no-children"][..],
+            30,
+        ),
+        (
+            "cost including callees",
+            &["--sort", "symbol", "--children"][..],
+            60,
+        ),
     ] {
         let report = Command::new(&perf)
-            .args(["report", "--stdio", "-g", "none", "--percent-limit", "0.5", "-i"])
+            .args([
+                "report",
+                "--stdio",
+                "-g",
+                "none",
+                "--percent-limit",
+                "0.5",
+                "-i",
+            ])
             .arg(&data)
             .args(extra)
             .output()?;
