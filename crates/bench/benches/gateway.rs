@@ -53,7 +53,7 @@ fn benches(c: &mut Criterion) {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let running = demo_gateway(&rt, dir.path());
-    let calls = sign_calls("/router/rest", now_ms(), 1000);
+    let calls = sign_calls("127.0.0.1", "/router/rest", now_ms(), 1000);
     let inbound: Vec<Inbound> = calls
         .iter()
         .map(|call| Inbound {

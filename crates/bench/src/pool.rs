@@ -42,6 +42,8 @@ pub struct Call {
     pub uri: Uri,
     /// The business parameters, `application/x-www-form-urlencoded`.
     pub body: Bytes,
+    /// The whole HTTP/1.1 request as sent (`Host` from [`sign_calls`]' `host`).
+    pub wire: Bytes,
 }
 
 /// Epoch milliseconds now.
@@ -51,20 +53,20 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-/// `count` distinct calls signed around `now_ms`, for the endpoint path `path`.
-pub fn sign_calls(path: &str, now_ms: i64, count: usize) -> Vec<Call> {
+/// `count` distinct calls signed around `now_ms`, for the endpoint `host` and `path`.
+pub fn sign_calls(host: &str, path: &str, now_ms: i64, count: usize) -> Vec<Call> {
     (0..count.max(1))
         .map(|i| {
             // (i % SPREAD_S, i / 10 % ITEMS) is distinct for every i below 1000.
             let offset_s = (i % SPREAD_S) as i64 - (SPREAD_S / 2) as i64;
             let num_iid = (1 + (i / 10) % ITEMS).to_string();
-            signed_call(path, &format_gmt8(now_ms + offset_s * 1000), &num_iid)
+            signed_call(host, path, &format_gmt8(now_ms + offset_s * 1000), &num_iid)
         })
         .collect()
 }
 
 /// One call to [`METHOD`] for item `num_iid`, signed with md5 as the SDKs do by default.
-pub fn signed_call(path: &str, timestamp: &str, num_iid: &str) -> Call {
+pub fn signed_call(host: &str, path: &str, timestamp: &str, num_iid: &str) -> Call {
     let system = [
         ("method", METHOD),
         ("app_key", APP_KEY),
@@ -88,11 +90,18 @@ pub fn signed_call(path: &str, timestamp: &str, num_iid: &str) -> Call {
     query.append_pair("sign", &signature);
     let mut body = form_urlencoded::Serializer::new(String::new());
     body.extend_pairs(business);
+    let target = format!("{path}?{}", query.finish());
+    let body = body.finish();
+    let wire = format!(
+        "POST {target} HTTP/1.1\r\nhost: {host}\r\n\
+         content-type: application/x-www-form-urlencoded;charset=utf-8\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    );
     Call {
-        uri: format!("{path}?{}", query.finish())
-            .parse()
-            .expect("an encoded path and query is a URI"),
-        body: Bytes::from(body.finish()),
+        uri: target.parse().expect("an encoded path and query is a URI"),
+        body: Bytes::from(body),
+        wire: Bytes::from(wire),
     }
 }
 
@@ -102,18 +111,18 @@ pub struct Pool {
 }
 
 impl Pool {
-    /// A pool of `size` calls to `path`, kept fresh from now on.
-    pub fn start(path: &str, size: usize) -> Arc<Pool> {
+    /// A pool of `size` calls to `host` and `path`, kept fresh from now on.
+    pub fn start(host: &str, path: &str, size: usize) -> Arc<Pool> {
         let pool = Arc::new(Pool {
-            calls: ArcSwap::from_pointee(sign_calls(path, now_ms(), size)),
+            calls: ArcSwap::from_pointee(sign_calls(host, path, now_ms(), size)),
         });
         let weak = Arc::downgrade(&pool);
-        let path = path.to_owned();
+        let (host, path) = (host.to_owned(), path.to_owned());
         std::thread::spawn(move || loop {
             std::thread::sleep(RESIGN_EVERY);
             let Some(pool) = weak.upgrade() else { return };
             pool.calls
-                .store(Arc::new(sign_calls(&path, now_ms(), size)));
+                .store(Arc::new(sign_calls(&host, &path, now_ms(), size)));
         });
         pool
     }
@@ -133,7 +142,7 @@ mod tests {
 
     #[test]
     fn calls_are_distinct_and_verify() {
-        let calls = sign_calls("/router/rest", 1_764_000_000_000, DEFAULT_POOL);
+        let calls = sign_calls("127.0.0.1:1", "/router/rest", 1_764_000_000_000, DEFAULT_POOL);
         let distinct: HashSet<String> = calls
             .iter()
             .map(|c| format!("{}{:?}", c.uri, c.body))
@@ -145,5 +154,8 @@ mod tests {
         params.extend_urlencoded(&call.body).expect("body");
         let given = params.sign().unwrap().to_owned();
         assert!(verify(SignMethod::Md5, APP_SECRET, &params, None, &given));
+        let wire = String::from_utf8(call.wire.to_vec()).unwrap();
+        assert!(wire.starts_with("POST /router/rest?method=taobao.item.get&"));
+        assert!(wire.ends_with(&format!("\r\n\r\n{}", String::from_utf8_lossy(&call.body))));
     }
 }

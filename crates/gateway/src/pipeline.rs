@@ -531,13 +531,13 @@ fn check_params(api: &ApiSpec, p: &Params) -> Result<(), Failure> {
             "parameters",
             format!("file {name} is {size} bytes; the API accepts at most {max}"),
         ),
-        ParamFailure::Business { sub_code, sub_msg } => Failure::business(
-            api.line,
-            sub_code,
-            sub_msg,
-            "parameters",
-            "a business rule of the catalog",
-        ),
+        ParamFailure::Business { sub_code, sub_msg } => {
+            let why = format!(
+                "the catalog's rules for {} refused the parameters ({sub_code}: {sub_msg}); the backend was not called",
+                api.name
+            );
+            Failure::business(api.line, sub_code, sub_msg, "parameters", why)
+        }
     })
 }
 
