@@ -127,6 +127,12 @@ impl Pool {
         pool
     }
 
+    /// The `i`-th call's request bytes (any `i`: the pool wraps around).
+    pub fn wire(&self, i: usize) -> Bytes {
+        let calls = self.calls.load();
+        calls[i % calls.len()].wire.clone()
+    }
+
     /// The `i`-th call (any `i`: the pool wraps around).
     pub fn get(&self, i: usize) -> Call {
         let calls = self.calls.load();
@@ -142,7 +148,12 @@ mod tests {
 
     #[test]
     fn calls_are_distinct_and_verify() {
-        let calls = sign_calls("127.0.0.1:1", "/router/rest", 1_764_000_000_000, DEFAULT_POOL);
+        let calls = sign_calls(
+            "127.0.0.1:1",
+            "/router/rest",
+            1_764_000_000_000,
+            DEFAULT_POOL,
+        );
         let distinct: HashSet<String> = calls
             .iter()
             .map(|c| format!("{}{:?}", c.uri, c.body))

@@ -69,7 +69,7 @@ impl LoadArgs {
 /// Runs the load `args` describe and returns its report (a probe prints its own answer).
 pub async fn run(args: &LoadArgs) -> anyhow::Result<Report> {
     let addr = args.addr()?;
-    let pool = Pool::start(args.url.path(), args.pool);
+    let pool = Pool::start(&addr.to_string(), args.url.path(), args.pool);
     if args.probe {
         return probe(addr, &pool).await;
     }
@@ -94,7 +94,7 @@ pub async fn run(args: &LoadArgs) -> anyhow::Result<Report> {
 }
 
 async fn probe(addr: SocketAddr, pool: &Pool) -> anyhow::Result<Report> {
-    let (outcome, body) = Conn::new(addr).call(pool.get(0)).await;
+    let (outcome, body) = Conn::new(addr).call(&pool.wire(0)).await;
     let body = body.unwrap_or_default();
     let answer = serde_json::json!({
         "outcome": format!("{outcome:?}"),
@@ -140,7 +140,7 @@ async fn closed(
                     if sent >= end {
                         return tally;
                     }
-                    let (outcome, _) = conn.call(pool.get(i)).await;
+                    let (outcome, _) = conn.call(&pool.wire(i)).await;
                     i += conns;
                     let done = Instant::now();
                     if sent >= start && done <= end {
@@ -202,7 +202,7 @@ async fn open(
                         }
                         continue;
                     }
-                    let (outcome, _) = conn.call(pool.get(i)).await;
+                    let (outcome, _) = conn.call(&pool.wire(i)).await;
                     i += conns;
                     if due >= start {
                         tally.record(outcome, due.elapsed());

@@ -29,6 +29,14 @@ pub struct Sample {
     /// topgate's peak and current resident memory after the run, KiB.
     pub hwm_kib: Option<u64>,
     pub rss_kib: Option<u64>,
+    /// The target's CPU time over the window, seconds.
+    pub server_cpu_s: f64,
+    /// How long the target kept working once the load stopped (topgate: the archive writing
+    /// its queue), and the CPU it used meanwhile.
+    pub catch_up_s: f64,
+    pub catch_up_cpu_s: f64,
+    /// Successful calls topgate had not archived so far (its queue was full), as logged.
+    pub archive_dropped: u64,
 }
 
 /// Everything measured on one target.
@@ -42,14 +50,51 @@ pub struct Measured {
 }
 
 impl Sample {
-    /// The target's CPU time per call, µs: what a call costs whoever else shares the core.
+    /// The target's CPU time per call, µs, the work left for after the load included: what a
+    /// call costs whoever else shares the core.
     pub fn cpu_us_per_call(&self) -> f64 {
-        if self.report.rps > 0.0 {
-            self.server_cpu_pct * 10_000.0 / self.report.rps
-        } else {
-            0.0
+        if self.report.requests == 0 {
+            return 0.0;
+        }
+        (self.server_cpu_s + self.catch_up_cpu_s) * 1e6 / self.report.requests as f64
+    }
+
+    /// Calls per second, the time to finish the work left after the load included (the
+    /// throughput the target can sustain, not just accept).
+    pub fn sustained_rps(&self) -> f64 {
+        self.report.requests as f64 / (self.report.seconds + self.catch_up_s).max(1e-9)
+    }
+}
+
+/// Waits until the target's processes are idle (at most one 10-ms tick of CPU in 250 ms; at
+/// most 120 s).
+/// Returns how long that took and the CPU they used from `cpu_at_end` on.
+fn catch_up(pids: &[u32], cpu_at_end: f64) -> (f64, f64) {
+    let started = Instant::now();
+    loop {
+        let (c0, t0) = (cpu_of(pids), Instant::now());
+        std::thread::sleep(Duration::from_millis(250));
+        if cpu_of(pids) - c0 < 0.015 || started.elapsed() > Duration::from_secs(120) {
+            return ((t0 - started).as_secs_f64(), c0 - cpu_at_end);
         }
     }
+}
+
+/// The most successes topgate's log says its archive dropped (it logs every 10 000th).
+fn archive_dropped(procs: &Procs, log: &str) -> u64 {
+    let text = std::fs::read_to_string(procs.dir.join(format!("{log}.log"))).unwrap_or_default();
+    text.lines()
+        .filter(|l| l.contains("archive queue is full"))
+        .filter_map(|l| {
+            l.split("dropped=")
+                .nth(1)?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0)
 }
 
 fn cpu_of(pids: &[u32]) -> f64 {
@@ -88,6 +133,7 @@ pub fn measure(
     std::thread::sleep(load.duration);
     let (cpu1, t1) = (cpu_of(&target.pids), Instant::now());
     let status = procs.wait(pid);
+    let (catch_up_s, catch_up_cpu_s) = catch_up(&target.pids, cpu1);
     let out = std::fs::read_to_string(procs.dir.join(format!("{name}.out")))?;
     anyhow::ensure!(
         status.success(),
@@ -101,6 +147,13 @@ pub fn measure(
     Ok(Sample {
         report,
         server_cpu_pct: 100.0 * (cpu1 - cpu0) / (t1 - t0).as_secs_f64(),
+        server_cpu_s: cpu1 - cpu0,
+        catch_up_s,
+        catch_up_cpu_s,
+        archive_dropped: target
+            .log
+            .as_deref()
+            .map_or(0, |l| archive_dropped(procs, l)),
         hwm_kib: gateway
             .as_deref()
             .and_then(|p| procfs::status_kib(p, "VmHWM")),
@@ -113,14 +166,20 @@ pub fn measure(
 fn progress(target: &Target, mode: &str, run: usize, runs: usize, s: &Sample) {
     let r = &s.report;
     let errors = r.error_bodies + r.bad_status + r.transport_errors + r.unsent;
+    let tail = if s.catch_up_s > 0.1 {
+        format!("  +{:.1} s to catch up", s.catch_up_s)
+    } else {
+        String::new()
+    };
     eprintln!(
         "  {} {mode:<6} run {run}/{runs}: {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
-         server CPU {:>3.0}%  generator CPU {:>3.0}%{}",
+         server CPU {:>3.0}% ({:.0} µs/call)  generator CPU {:>3.0}%{tail}{}",
         target.key,
-        r.rps,
+        s.sustained_rps(),
         r.p50_us as f64 / 1000.0,
         r.p99_us as f64 / 1000.0,
         s.server_cpu_pct,
+        s.cpu_us_per_call(),
         r.generator_cpu_pct,
         if errors > 0 {
             format!("  ({errors} failed calls!)")
@@ -166,7 +225,11 @@ pub fn group(
             m.closed.push(sample);
         }
     }
-    let first: Vec<f64> = measured[0].closed.iter().map(|s| s.report.rps).collect();
+    let first: Vec<f64> = measured[0]
+        .closed
+        .iter()
+        .map(Sample::sustained_rps)
+        .collect();
     let rate = (median(&first) / 2.0).max(1.0);
     eprintln!(
         "  half load: {rate:.0} req/s (half of {}'s median)",

@@ -69,12 +69,18 @@ pub struct BenchArgs {
     /// Instead of the comparison: B at saturation under `perf record` for this many seconds
     #[arg(long, value_name = "SECONDS")]
     pub perf: Option<u64>,
+    /// With --perf: a constant rate (open loop) instead of saturation
+    #[arg(long)]
+    pub perf_rate: Option<f64>,
     /// Where topgate, topgate-load, bench-bare and bench-proxy are (default: beside this program)
     #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
     /// The revision measured, for the table
     #[arg(long, default_value = "(unknown revision)")]
     pub revision: String,
+    /// Experiment: run topgate's archive writer thread at SCHED_IDLE (`chrt --idle`)
+    #[arg(long)]
+    pub archive_sched_idle: bool,
     /// Keep the temporary directory (logs, data directories, nginx.conf)
     #[arg(long)]
     pub keep: bool,
@@ -132,6 +138,7 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
         .tempdir()?;
     let procs = Procs::new(tmp.path().to_owned(), args.keep)?;
     let (server, load_cpu) = (args.server_cpu, args.load_cpu);
+    let idle = args.archive_sched_idle;
     let load = Load {
         duration: args.duration,
         warmup: args.warmup,
@@ -151,13 +158,13 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
             every: args.sample_every,
             rate: args.soak_rate,
         };
-        let text = soak::run(&procs, &bins, &load, server, &plan)?;
+        let text = soak::run(&procs, &bins, &load, server, &plan, idle)?;
         println!("\n{text}");
         return write_docs(&args, "soak", &text);
     }
 
     if let Some(seconds) = args.perf {
-        let text = profile::run(&procs, &bins, &load, server, seconds)?;
+        let text = profile::run(&procs, &bins, &load, server, seconds, args.perf_rate, idle)?;
         println!("\n{text}");
         eprintln!("perf.data and the logs: {}", tmp.keep().display());
         return Ok(());
@@ -168,7 +175,7 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
     if group1 {
         eprintln!("group 1: the built-in backend");
         let b = named(
-            targets::topgate(&procs, &bins, server, "b", &[])?,
+            targets::topgate(&procs, &bins, server, "b", &[], idle)?,
             'B',
             "topgate, full pipeline, built-in backend",
         );
@@ -187,7 +194,7 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
             (Some(config), true) => {
                 let extra = ["--config".to_owned(), config.display().to_string()];
                 let f = named(
-                    targets::topgate(&procs, &bins, server, "f", &extra)?,
+                    targets::topgate(&procs, &bins, server, "f", &extra, idle)?,
                     'F',
                     format!("topgate with {}", config.display()),
                 );
@@ -211,7 +218,7 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
         let (backend, url) = targets::demo_backend(&procs, &bins, server)?;
         let extra = ["--demo-backend-url".to_owned(), url.clone()];
         let mut d = named(
-            targets::topgate(&procs, &bins, server, "d", &extra)?,
+            targets::topgate(&procs, &bins, server, "d", &extra, idle)?,
             'D',
             "topgate in front of the HTTP backend",
         );

@@ -1,4 +1,4 @@
-//! `--perf SECONDS`: scenario B at saturation under `perf record`, and the top of its profile,
+//! `--perf SECONDS`: scenario B at saturation (or at `--perf-rate`) under `perf record`, and the top of its profile,
 //! self cost by symbol and cost including callees, written beside the run's logs.
 
 use std::process::Command;
@@ -15,11 +15,13 @@ pub fn run(
     load: &Load,
     server_cpu: usize,
     seconds: u64,
+    rate: Option<f64>,
+    idle_archive: bool,
 ) -> anyhow::Result<String> {
     let perf = which("perf").ok_or_else(|| {
         anyhow::anyhow!("perf is missing: apt-get install -y linux-perf (Debian)")
     })?;
-    let mut b = targets::topgate(procs, bins, server_cpu, "perf-b", &[])?;
+    let mut b = targets::topgate(procs, bins, server_cpu, "perf-b", &[], idle_archive)?;
     b.key = 'B';
     targets::probe(procs, bins, load.cpu, &b)?;
     let data = procs.dir.join("perf.data");
@@ -47,7 +49,7 @@ pub fn run(
         warmup: Duration::from_millis(200),
         ..load.clone()
     };
-    let sample = measure(procs, bins, &profiled, &b, None, 0)?;
+    let sample = measure(procs, bins, &profiled, &b, rate, 0)?;
     let status = procs.wait(recorder);
     anyhow::ensure!(
         status.success(),
@@ -55,8 +57,10 @@ pub fn run(
         procs.log_tail("perf-record")
     );
     let mut out = format!(
-        "B under perf: {:.0} req/s, server CPU {:.0}%, {:.0} µs of CPU per call\n",
+        "B under perf: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, server CPU {:.0}%, {:.0} µs of CPU per call\n",
         sample.report.rps,
+        sample.report.p50_us as f64 / 1000.0,
+        sample.report.p99_us as f64 / 1000.0,
         sample.server_cpu_pct,
         sample.cpu_us_per_call()
     );

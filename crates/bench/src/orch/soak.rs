@@ -43,8 +43,9 @@ pub fn run(
     load: &Load,
     server_cpu: usize,
     plan: &Plan,
+    idle_archive: bool,
 ) -> anyhow::Result<String> {
-    let mut b = targets::topgate(procs, bins, server_cpu, "soak", &[])?;
+    let mut b = targets::topgate(procs, bins, server_cpu, "soak", &[], idle_archive)?;
     b.key = 'B';
     b.what = "topgate, full pipeline, built-in backend".into();
     targets::probe(procs, bins, load.cpu, &b)?;
@@ -52,8 +53,8 @@ pub fn run(
         Some(rate) => rate,
         None => {
             let sat = measure(procs, bins, load, &b, None, 0)?;
-            eprintln!("  saturation: {:.0} req/s", sat.report.rps);
-            sat.report.rps / 2.0
+            eprintln!("  saturation: {:.0} req/s", sat.sustained_rps());
+            sat.sustained_rps() / 2.0
         }
     };
     eprintln!(

@@ -82,7 +82,7 @@ pub fn render(setup: &Setup, all: &[Measured]) -> String {
             "| {} | {} | {} | {} | {} | {} at {:.0}/s | {}% | {} | {} |",
             m.target.key,
             m.target.what,
-            ranged(&of(&m.closed, |x| x.report.rps), 0),
+            ranged(&of(&m.closed, Sample::sustained_rps), 0),
             ranged(&of(&m.closed, |x| ms(x.report.p50_us)), 2),
             ranged(&of(&m.closed, |x| ms(x.report.p99_us)), 2),
             ranged(&of(&m.open, |x| ms(x.report.p99_us)), 2),
@@ -96,7 +96,7 @@ pub fn render(setup: &Setup, all: &[Measured]) -> String {
         let _ = writeln!(out, "| | {line} | | | | | | | |");
     }
     out.push_str("\n| figure | value | target |\n|---|---|---|\n");
-    let rps = |x: &Sample| x.report.rps;
+    let rps = Sample::sustained_rps;
     let p99 = |x: &Sample| ms(x.report.p99_us);
     let mut figure = |name: &str, a: char, b: char, ratio: bool, goal: Option<f64>| {
         let (Some(x), Some(y)) = (find(all, a), find(all, b)) else {
@@ -180,8 +180,29 @@ fn warnings(all: &[Measured]) -> String {
                 let _ = writeln!(out, "\n**{}: {failed} calls failed at {mode}** (error answers, bad status, transport errors or calls never sent): its figures are not those of successful calls.", m.target.key);
             }
         }
+        let catch_up = median(&of(&m.closed, |x| x.catch_up_s));
+        if catch_up > 0.5 {
+            let _ = writeln!(out, "\n{}: after each saturation run its processes worked {catch_up:.1} s more (median; topgate: the archive writing its queue); req/s counts that time, CPU µs/call that work.", m.target.key);
+        }
+        let late: Vec<f64> = of(&m.open, |x| x.catch_up_s);
+        if median(&late) > 0.5 {
+            let _ = writeln!(out, "\n**{}: at half load it did not keep up** (+{:.1} s to finish after the load stopped).", m.target.key, median(&late));
+        }
+        let dropped = m
+            .closed
+            .iter()
+            .chain(&m.open)
+            .map(|x| x.archive_dropped)
+            .max()
+            .unwrap_or(0);
+        if dropped > 0 {
+            let _ = writeln!(out, "\n**{}: the archive dropped at least {dropped} successful calls** (its queue was full).", m.target.key);
+        }
         let server = median(&of(&m.closed, |x| x.server_cpu_pct));
         let generator = median(&of(&m.closed, |x| x.report.generator_cpu_pct));
+        if server < 90.0 && generator <= 90.0 {
+            let _ = writeln!(out, "\n**{}: at saturation the server had only {server:.0}% of its core**: other processes ran on it; its req/s is low by as much, CPU µs/call still holds.", m.target.key);
+        }
         if server < 90.0 && generator > 90.0 {
             let _ = writeln!(out, "\n**{}: the load generator was busier ({generator:.0}%) than the server ({server:.0}%)**: its saturation figure is the generator's limit, not the server's.", m.target.key);
         }

@@ -28,6 +28,8 @@ pub struct Target {
     pub pids: Vec<u32>,
     /// The topgate process, whose memory is reported.
     pub gateway: Option<u32>,
+    /// The topgate process's name in the run's logs.
+    pub log: Option<String>,
 }
 
 /// The limits set on every counter of the demo call: high enough never to refuse a call.
@@ -46,6 +48,7 @@ pub fn topgate(
     cpu: usize,
     name: &str,
     extra: &[String],
+    idle_archive: bool,
 ) -> anyhow::Result<Target> {
     let data = procs.dir.join(name);
     let port = free_port()?;
@@ -57,10 +60,20 @@ pub fn topgate(
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
     ];
+    if serve_accepts(&bins.topgate, "--admin-listen") {
+        // The admin API (and /metrics) stays on, as by default, on a port of its own.
+        args.extend([
+            "--admin-listen".to_owned(),
+            format!("127.0.0.1:{}", free_port()?),
+        ]);
+    }
     args.extend_from_slice(extra);
     let pid = procs.spawn(name, cpu, &bins.topgate, &args, false)?;
     procs.wait_port(name, pid, port)?;
     set_limits(&bins.topgate, &data)?;
+    if idle_archive {
+        archive_sched_idle(pid)?;
+    }
     // The server's registry snapshot follows the store within a second.
     std::thread::sleep(std::time::Duration::from_millis(1500));
     Ok(Target {
@@ -69,7 +82,36 @@ pub fn topgate(
         url: endpoint(port),
         pids: vec![pid],
         gateway: Some(pid),
+        log: Some(name.to_owned()),
     })
+}
+
+/// Whether `topgate serve` has the option `flag` (the benchmark runs on older builds too).
+fn serve_accepts(topgate: &Path, flag: &str) -> bool {
+    Command::new(topgate)
+        .args(["serve", "--help"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(flag))
+}
+
+/// An experiment (`--archive-sched-idle`): topgate's archive writer thread moved to
+/// `SCHED_IDLE` (`chrt --idle`), so that it runs only when the request path has nothing to do.
+fn archive_sched_idle(pid: u32) -> anyhow::Result<()> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))?;
+    let mut found = false;
+    for task in tasks.flatten() {
+        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
+        if comm.trim() == "topgate-archive" {
+            let tid = task.file_name().to_string_lossy().into_owned();
+            let status = Command::new("chrt")
+                .args(["--idle", "-p", "0", &tid])
+                .status()?;
+            anyhow::ensure!(status.success(), "chrt --idle -p 0 {tid} failed");
+            found = true;
+        }
+    }
+    anyhow::ensure!(found, "no topgate-archive thread in topgate {pid}");
+    Ok(())
 }
 
 /// Per-second and daily limits on the app, the app×API, the API, the user and the session of
@@ -136,6 +178,7 @@ pub fn reference(
         url: endpoint(port),
         pids: vec![pid],
         gateway: None,
+        log: None,
     })
 }
 
@@ -177,6 +220,7 @@ pub fn nginx(procs: &Procs, nginx: &Path, cpu: usize, backend: &str) -> anyhow::
         url: endpoint(port),
         pids: vec![pid],
         gateway: None,
+        log: None,
     })
 }
 
