@@ -14,6 +14,7 @@
 pub mod archive;
 mod credentials;
 mod error;
+mod files;
 mod model;
 pub mod postgres;
 mod registry;

@@ -31,7 +31,7 @@ pub struct SqliteArchive {
 impl SqliteArchive {
     /// Opens (creating it, and its parent directories, if needed) and migrates the archive.
     pub fn open(path: &Path) -> Result<Self> {
-        create_private_file(path)?;
+        crate::files::create_private_file("archive", path)?;
         let cannot_open = |e: rusqlite::Error| {
             StoreError::Backend(format!(
                 "cannot open the archive database {}: {e}; check the path and its permissions",
@@ -253,40 +253,4 @@ pub(super) fn db_error(e: rusqlite::Error) -> StoreError {
         _ => "check the archive database file (path, permissions, free space) and retry",
     };
     StoreError::Backend(format!("archive: {e}; {hint}"))
-}
-
-#[cfg(unix)]
-fn create_private_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    create_parent(path)?;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(StoreError::Backend(format!(
-            "cannot create the archive database {}: {e}; check that its directory is writable",
-            path.display()
-        ))),
-    }
-}
-
-#[cfg(not(unix))]
-fn create_private_file(path: &Path) -> Result<()> {
-    create_parent(path)
-}
-
-fn create_parent(path: &Path) -> Result<()> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Backend(format!(
-                "cannot create the directory {}: {e}; create it or choose another path",
-                dir.display()
-            ))
-        }),
-        _ => Ok(()),
-    }
 }

@@ -32,7 +32,7 @@ pub struct SqliteRegistry {
 impl SqliteRegistry {
     /// Opens (creating it, and its parent directories, if needed) and migrates the database.
     pub fn open(path: &Path) -> Result<Self> {
-        create_private_file(path)?;
+        crate::files::create_private_file("registry", path)?;
         let conn = Connection::open(path).map_err(|e| {
             StoreError::Backend(format!(
                 "cannot open the registry database {}: {e}; check the path and its permissions",
@@ -91,42 +91,6 @@ impl SqliteRegistry {
 fn revision(conn: &Connection) -> Result<i64> {
     let mut stmt = conn.prepare_cached("SELECT revision FROM meta WHERE id = 1")?;
     Ok(stmt.query_row([], |row| row.get(0))?)
-}
-
-#[cfg(unix)]
-fn create_private_file(path: &Path) -> Result<()> {
-    use std::os::unix::fs::OpenOptionsExt;
-    create_parent(path)?;
-    match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-    {
-        Ok(_) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(StoreError::Backend(format!(
-            "cannot create the registry database {}: {e}; check that its directory is writable",
-            path.display()
-        ))),
-    }
-}
-
-#[cfg(not(unix))]
-fn create_private_file(path: &Path) -> Result<()> {
-    create_parent(path)
-}
-
-fn create_parent(path: &Path) -> Result<()> {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Backend(format!(
-                "cannot create the directory {}: {e}; create it or choose another path",
-                dir.display()
-            ))
-        }),
-        _ => Ok(()),
-    }
 }
 
 impl Registry for SqliteRegistry {
