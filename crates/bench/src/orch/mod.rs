@@ -72,6 +72,9 @@ pub struct BenchArgs {
     /// With --perf: a constant rate (open loop) instead of saturation
     #[arg(long)]
     pub perf_rate: Option<f64>,
+    /// With --perf: profile D (topgate in front of the HTTP backend) instead of B
+    #[arg(long)]
+    pub perf_proxy: bool,
     /// Where topgate, topgate-load, bench-bare and bench-proxy are (default: beside this program)
     #[arg(long, value_name = "DIR")]
     pub bin_dir: Option<PathBuf>,
@@ -164,7 +167,18 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
     }
 
     if let Some(seconds) = args.perf {
-        let text = profile::run(&procs, &bins, &load, server, seconds, args.perf_rate, idle)?;
+        let text = profile::run(
+            &procs,
+            &bins,
+            &load,
+            server,
+            &profile::Plan {
+                seconds,
+                rate: args.perf_rate,
+                idle_archive: idle,
+                proxy_mode: args.perf_proxy,
+            },
+        )?;
         println!("\n{text}");
         eprintln!("perf.data and the logs: {}", tmp.keep().display());
         return Ok(());

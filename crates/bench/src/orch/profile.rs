@@ -8,21 +8,45 @@ use super::measure::{measure, Load};
 use super::procs::{which, Procs};
 use super::targets::{self, Bins};
 
-/// Profiles B for `seconds`; returns the two reports' heads.
+/// What to profile.
+pub struct Plan {
+    pub seconds: u64,
+    /// A constant rate (open loop) instead of saturation.
+    pub rate: Option<f64>,
+    /// `--archive-sched-idle`.
+    pub idle_archive: bool,
+    /// D (topgate in front of the HTTP backend) instead of B.
+    pub proxy_mode: bool,
+}
+
+/// Profiles B (or D) as `plan` says; returns the reports' heads.
 pub fn run(
     procs: &Procs,
     bins: &Bins,
     load: &Load,
     server_cpu: usize,
-    seconds: u64,
-    rate: Option<f64>,
-    idle_archive: bool,
+    plan: &Plan,
 ) -> anyhow::Result<String> {
+    let Plan {
+        seconds,
+        rate,
+        idle_archive,
+        proxy_mode,
+    } = *plan;
     let perf = which("perf").ok_or_else(|| {
         anyhow::anyhow!("perf is missing: apt-get install -y linux-perf (Debian)")
     })?;
-    let mut b = targets::topgate(procs, bins, server_cpu, "perf-b", &[], idle_archive)?;
-    b.key = 'B';
+    // B, or D (topgate in front of the demo backend over HTTP; only topgate is profiled).
+    let mut extra = Vec::new();
+    let mut backend = None;
+    if proxy_mode {
+        let (pid, url) = targets::demo_backend(procs, bins, server_cpu)?;
+        extra = vec!["--demo-backend-url".to_owned(), url];
+        backend = Some(pid);
+    }
+    let mut b = targets::topgate(procs, bins, server_cpu, "perf-b", &extra, idle_archive)?;
+    b.key = if proxy_mode { 'D' } else { 'B' };
+    b.pids.extend(backend);
     targets::probe(procs, bins, load.cpu, &b)?;
     let data = procs.dir.join("perf.data");
     let pid = b.gateway.expect("topgate").to_string();
@@ -57,7 +81,8 @@ pub fn run(
         procs.log_tail("perf-record")
     );
     let mut out = format!(
-        "B under perf: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, server CPU {:.0}%, {:.0} µs of CPU per call\n",
+        "{} under perf: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms, server CPU {:.0}%, {:.0} µs of CPU per call\n",
+        b.key,
         sample.report.rps,
         sample.report.p50_us as f64 / 1000.0,
         sample.report.p99_us as f64 / 1000.0,
