@@ -302,3 +302,50 @@ fn check_token(what: &str, value: &str) -> Result<()> {
         )))
     }
 }
+
+/// The app a creation request makes under `app_key`: the one place its defaults are decided
+/// (enabled, a generated secret when none is given, grants sorted and deduplicated), whatever
+/// the backend.
+pub(crate) fn new_app(
+    app_key: String,
+    name: String,
+    secret: Option<String>,
+    partner: Option<&str>,
+    grants: &[String],
+    now_ms: i64,
+) -> Result<App> {
+    Ok(App {
+        app_key,
+        name,
+        secret: secret.unwrap_or_else(crate::generate_secret),
+        enabled: true,
+        partner: normalize_partner(partner)?,
+        grants: normalize_grants(grants),
+        created_at_ms: now_ms,
+    })
+}
+
+/// The session an issue request makes: with no grants asked for, the app's grants at issue
+/// time. The one place this is decided, whatever the backend.
+pub(crate) fn new_session(
+    key: String,
+    app: App,
+    user_id: i64,
+    grants: &[String],
+    expires_at_ms: i64,
+    now_ms: i64,
+) -> Session {
+    Session {
+        key,
+        user_id,
+        grants: if grants.is_empty() {
+            app.grants
+        } else {
+            normalize_grants(grants)
+        },
+        app_key: app.app_key,
+        expires_at_ms,
+        revoked: false,
+        created_at_ms: now_ms,
+    }
+}

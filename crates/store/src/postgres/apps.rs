@@ -6,7 +6,7 @@ use postgres::types::ToSql;
 use postgres::{Row, Transaction};
 
 use super::conn::R;
-use crate::model::{check_text, normalize_grants, normalize_partner};
+use crate::model::{check_text, new_app, normalize_partner};
 use crate::{generate_app_key, generate_secret, App, NewApp, StoreError};
 
 const COLUMNS: &str = "app_key, name, secret, enabled, partner, created_at_ms";
@@ -88,15 +88,14 @@ pub(super) fn insert(tx: &mut Transaction<'_>, new: NewApp, now_ms: i64) -> R<Ap
             }
         },
     };
-    let app = App {
+    let app = new_app(
         app_key,
-        name: new.name,
-        secret: new.secret.unwrap_or_else(generate_secret),
-        enabled: true,
-        partner: normalize_partner(new.partner.as_deref())?,
-        grants: normalize_grants(&new.grants),
-        created_at_ms: now_ms,
-    };
+        new.name,
+        new.secret,
+        new.partner.as_deref(),
+        &new.grants,
+        now_ms,
+    )?;
     tx.execute(
         &format!("INSERT INTO apps ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"),
         &[

@@ -7,7 +7,7 @@ use postgres::{Row, Transaction};
 
 use super::conn::R;
 use super::{apps, users};
-use crate::model::normalize_grants;
+use crate::model::new_session;
 use crate::{generate_session_key, NewSession, Session, StoreError};
 
 fn from_row(row: &Row) -> R<Session> {
@@ -104,20 +104,7 @@ pub(super) fn issue(tx: &mut Transaction<'_>, new: NewSession, expires_at_ms: i6
             }
         },
     };
-    let grants = if new.grants.is_empty() {
-        app.grants
-    } else {
-        normalize_grants(&new.grants)
-    };
-    let session = Session {
-        key,
-        app_key: app.app_key,
-        user_id: user.id,
-        grants,
-        expires_at_ms,
-        revoked: false,
-        created_at_ms: new.now_ms,
-    };
+    let session = new_session(key, app, user.id, &new.grants, expires_at_ms, new.now_ms);
     tx.execute(
         "INSERT INTO sessions (session_key, app_key, user_id, expires_at_ms, revoked, created_at_ms)
          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use crate::model::{check_text, normalize_grants, normalize_partner};
+use crate::model::{check_text, new_app, normalize_partner};
 use crate::{generate_app_key, generate_secret, App, NewApp, Result, StoreError};
 
 const COLUMNS: &str = "app_key, name, secret, enabled, partner, created_at_ms";
@@ -77,15 +77,14 @@ pub(super) fn insert(conn: &Connection, new: NewApp, now_ms: i64) -> Result<App>
             }
         },
     };
-    let app = App {
+    let app = new_app(
         app_key,
-        name: new.name,
-        secret: new.secret.unwrap_or_else(generate_secret),
-        enabled: true,
-        partner: normalize_partner(new.partner.as_deref())?,
-        grants: normalize_grants(&new.grants),
-        created_at_ms: now_ms,
-    };
+        new.name,
+        new.secret,
+        new.partner.as_deref(),
+        &new.grants,
+        now_ms,
+    )?;
     conn.prepare_cached(&format!(
         "INSERT INTO apps ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
     ))?

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use rusqlite::{params, Connection, Params, Row};
 
 use super::{apps, users};
-use crate::model::normalize_grants;
+use crate::model::new_session;
 use crate::{generate_session_key, NewSession, Result, Session, StoreError};
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
@@ -96,20 +96,7 @@ pub(super) fn issue(conn: &Connection, new: NewSession, expires_at_ms: i64) -> R
             }
         },
     };
-    let grants = if new.grants.is_empty() {
-        app.grants
-    } else {
-        normalize_grants(&new.grants)
-    };
-    let session = Session {
-        key,
-        app_key: app.app_key,
-        user_id: user.id,
-        grants,
-        expires_at_ms,
-        revoked: false,
-        created_at_ms: new.now_ms,
-    };
+    let session = new_session(key, app, user.id, &new.grants, expires_at_ms, new.now_ms);
     conn.prepare_cached(
         "INSERT INTO sessions (session_key, app_key, user_id, expires_at_ms, revoked, created_at_ms)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
