@@ -18,8 +18,10 @@ use topgate_store::testing::{PgServer, RedisServer};
 
 const APP_SUB: &str = "accesscontrol.limited-by-app-access-count";
 const BEFORE: u8 = 0;
-const OUTAGE: u8 = 1;
-const AFTER: u8 = 2;
+/// While Redis is being killed: a call answered now may have met either a live or a dead Redis.
+const KILLING: u8 = 1;
+const OUTAGE: u8 = 2;
+const AFTER: u8 = 3;
 
 /// One call of the load: the node, the phase when it was sent and answered, and its answer.
 #[derive(Debug)]
@@ -72,6 +74,7 @@ async fn outage(nodes: &Nodes, redis: &RedisServer) -> Vec<Sent> {
     let stop = Arc::new(AtomicBool::new(false));
     let callers = load(nodes, &phase, &stop);
     tokio::time::sleep(Duration::from_millis(300)).await;
+    phase.store(KILLING, Ordering::SeqCst);
     redis.kill();
     phase.store(OUTAGE, Ordering::SeqCst);
     tokio::time::sleep(Duration::from_millis(1500)).await;
@@ -200,8 +203,11 @@ async fn each_failure_policy_holds_while_redis_is_down_and_both_nodes_recover() 
     for n in 0..2 {
         let calls = count(&log, n, Sent::in_outage);
         let served = count(&log, n, |s| s.in_outage() && s.answer == Answer::Ok);
-        // Calls in flight at the kill (at most 4 per node) were counted by Redis or locally.
-        let around = count(&log, n, |s| s.answered == OUTAGE && s.answer == Answer::Ok);
+        // Calls in flight at the kill (at most 4 per node, and the odd one sent in the instant
+        // of the kill) were counted by Redis or locally.
+        let around = count(&log, n, |s| {
+            (s.answered == KILLING || s.answered == OUTAGE) && s.answer == Answer::Ok
+        });
         eprintln!("local: node {n} served {served} of {calls} calls during the outage, {around} with the calls in flight at the kill");
         assert!(
             served <= 51,
@@ -209,7 +215,7 @@ async fn each_failure_policy_holds_while_redis_is_down_and_both_nodes_recover() 
         );
         if calls > 60 {
             assert!(
-                (51..=55).contains(&around),
+                (51..=57).contains(&around),
                 "local: node {n}: {around} of {calls}"
             );
         }
