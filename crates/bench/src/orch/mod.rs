@@ -81,9 +81,6 @@ pub struct BenchArgs {
     /// The revision measured, for the table
     #[arg(long, default_value = "(unknown revision)")]
     pub revision: String,
-    /// Experiment: run topgate's archive writer thread at SCHED_IDLE (`chrt --idle`)
-    #[arg(long)]
-    pub archive_sched_idle: bool,
     /// Keep the temporary directory (logs, data directories, nginx.conf)
     #[arg(long)]
     pub keep: bool,
@@ -141,7 +138,6 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
         .tempdir()?;
     let procs = Procs::new(tmp.path().to_owned(), args.keep)?;
     let (server, load_cpu) = (args.server_cpu, args.load_cpu);
-    let idle = args.archive_sched_idle;
     let load = Load {
         duration: args.duration,
         warmup: args.warmup,
@@ -161,7 +157,7 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
             every: args.sample_every,
             rate: args.soak_rate,
         };
-        let text = soak::run(&procs, &bins, &load, server, &plan, idle)?;
+        let text = soak::run(&procs, &bins, &load, server, &plan)?;
         println!("\n{text}");
         return write_docs(&args, "soak", &text);
     }
@@ -175,7 +171,6 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
             &profile::Plan {
                 seconds,
                 rate: args.perf_rate,
-                idle_archive: idle,
                 proxy_mode: args.perf_proxy,
             },
         )?;
@@ -189,7 +184,7 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
     if group1 {
         eprintln!("group 1: the built-in backend");
         let b = named(
-            targets::topgate(&procs, &bins, server, "b", &[], idle)?,
+            targets::topgate(&procs, &bins, server, "b", &[])?,
             'B',
             "topgate, full pipeline, built-in backend",
         );
@@ -208,7 +203,7 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
             (Some(config), true) => {
                 let extra = ["--config".to_owned(), config.display().to_string()];
                 let f = named(
-                    targets::topgate(&procs, &bins, server, "f", &extra, idle)?,
+                    targets::topgate(&procs, &bins, server, "f", &extra)?,
                     'F',
                     format!("topgate with {}", config.display()),
                 );
@@ -232,7 +227,7 @@ pub fn main(args: BenchArgs) -> anyhow::Result<()> {
         let (backend, url) = targets::demo_backend(&procs, &bins, server)?;
         let extra = ["--demo-backend-url".to_owned(), url.clone()];
         let mut d = named(
-            targets::topgate(&procs, &bins, server, "d", &extra, idle)?,
+            targets::topgate(&procs, &bins, server, "d", &extra)?,
             'D',
             "topgate in front of the HTTP backend",
         );

@@ -13,8 +13,6 @@ pub struct Plan {
     pub seconds: u64,
     /// A constant rate (open loop) instead of saturation.
     pub rate: Option<f64>,
-    /// `--archive-sched-idle`.
-    pub idle_archive: bool,
     /// D (topgate in front of the HTTP backend) instead of B.
     pub proxy_mode: bool,
 }
@@ -30,7 +28,6 @@ pub fn run(
     let Plan {
         seconds,
         rate,
-        idle_archive,
         proxy_mode,
     } = *plan;
     let perf = which("perf").ok_or_else(|| {
@@ -44,7 +41,7 @@ pub fn run(
         extra = vec!["--demo-backend-url".to_owned(), url];
         backend = Some(pid);
     }
-    let mut b = targets::topgate(procs, bins, server_cpu, "perf-b", &extra, idle_archive)?;
+    let mut b = targets::topgate(procs, bins, server_cpu, "perf-b", &extra)?;
     b.key = if proxy_mode { 'D' } else { 'B' };
     b.pids.extend(backend);
     targets::probe(procs, bins, load.cpu, &b)?;

@@ -43,9 +43,8 @@ pub fn run(
     load: &Load,
     server_cpu: usize,
     plan: &Plan,
-    idle_archive: bool,
 ) -> anyhow::Result<String> {
-    let mut b = targets::topgate(procs, bins, server_cpu, "soak", &[], idle_archive)?;
+    let mut b = targets::topgate(procs, bins, server_cpu, "soak", &[])?;
     b.key = 'B';
     b.what = "topgate, full pipeline, built-in backend".into();
     targets::probe(procs, bins, load.cpu, &b)?;

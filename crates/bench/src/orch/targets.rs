@@ -48,7 +48,6 @@ pub fn topgate(
     cpu: usize,
     name: &str,
     extra: &[String],
-    idle_archive: bool,
 ) -> anyhow::Result<Target> {
     let data = procs.dir.join(name);
     let port = free_port()?;
@@ -71,9 +70,6 @@ pub fn topgate(
     let pid = procs.spawn(name, cpu, &bins.topgate, &args, false)?;
     procs.wait_port(name, pid, port)?;
     set_limits(&bins.topgate, &data)?;
-    if idle_archive {
-        archive_sched_idle(pid)?;
-    }
     // The server's registry snapshot follows the store within a second.
     std::thread::sleep(std::time::Duration::from_millis(1500));
     Ok(Target {
@@ -92,26 +88,6 @@ fn serve_accepts(topgate: &Path, flag: &str) -> bool {
         .args(["serve", "--help"])
         .output()
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(flag))
-}
-
-/// An experiment (`--archive-sched-idle`): topgate's archive writer thread moved to
-/// `SCHED_IDLE` (`chrt --idle`), so that it runs only when the request path has nothing to do.
-fn archive_sched_idle(pid: u32) -> anyhow::Result<()> {
-    let tasks = std::fs::read_dir(format!("/proc/{pid}/task"))?;
-    let mut found = false;
-    for task in tasks.flatten() {
-        let comm = std::fs::read_to_string(task.path().join("comm")).unwrap_or_default();
-        if comm.trim() == "topgate-archive" {
-            let tid = task.file_name().to_string_lossy().into_owned();
-            let status = Command::new("chrt")
-                .args(["--idle", "-p", "0", &tid])
-                .status()?;
-            anyhow::ensure!(status.success(), "chrt --idle -p 0 {tid} failed");
-            found = true;
-        }
-    }
-    anyhow::ensure!(found, "no topgate-archive thread in topgate {pid}");
-    Ok(())
 }
 
 /// Per-second and daily limits on the app, the app×API, the API, the user and the session of

@@ -97,9 +97,15 @@ impl Archive {
             retention: settings.retention(),
             tuning,
         };
+        let low_priority = settings.low_priority;
         std::thread::Builder::new()
             .name("topgate-archive".into())
-            .spawn(move || writer.run())
+            .spawn(move || {
+                if low_priority {
+                    lower_this_threads_priority();
+                }
+                writer.run()
+            })
             .map_err(|e| anyhow::anyhow!("cannot start the archive writer thread: {e}"))?;
         Ok(Arc::new(Archive {
             queue,
@@ -162,6 +168,26 @@ impl CallObserver for Archive {
 impl Drop for Archive {
     fn drop(&mut self) {
         self.queue.close();
+    }
+}
+
+/// Moves the calling thread (the writer) to the idle scheduling class (`SCHED_IDLE` on Linux;
+/// the lowest priority elsewhere): it then runs only when no request needs the core, so a batch
+/// being written never delays an answer. At saturation the writer falls behind and the queue's
+/// bound applies (successes dropped and counted, errors kept).
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    let result = thread_priority::set_thread_priority_and_policy(
+        thread_priority::thread_native_id(),
+        thread_priority::ThreadPriority::Min,
+        thread_priority::ThreadSchedulePolicy::Normal(
+            thread_priority::NormalThreadSchedulePolicy::Idle,
+        ),
+    );
+    #[cfg(not(target_os = "linux"))]
+    let result = thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min);
+    if let Err(e) = result {
+        tracing::warn!(error = ?e, "could not lower the archive writer's priority; it runs at normal priority");
     }
 }
 

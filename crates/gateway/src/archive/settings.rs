@@ -7,6 +7,7 @@
 //! success_sample_rate = 1.0   # the share of successful calls kept (0.0-1.0); errors are always kept
 //! max_body_bytes = 65536      # response bodies are kept up to this size, then marked as truncated
 //! queue_capacity = 100000     # successes waiting to be written; beyond it they are dropped and counted
+//! low_priority = true         # the writer thread runs only when no request needs the core (SCHED_IDLE)
 //! ```
 
 use std::time::Duration;
@@ -27,6 +28,10 @@ pub struct ArchiveSettings {
     /// The most successful calls waiting to be written; more are dropped (and counted) until
     /// the writer catches up. Errors wait in a queue without a bound.
     pub queue_capacity: usize,
+    /// Run the writer thread at idle priority (`SCHED_IDLE` on Linux), so that writing never
+    /// delays an answer; at saturation it falls behind and `queue_capacity` applies. `false`
+    /// keeps every success at saturation at the cost of the request path's latency.
+    pub low_priority: bool,
 }
 
 impl Default for ArchiveSettings {
@@ -37,6 +42,7 @@ impl Default for ArchiveSettings {
             success_sample_rate: 1.0,
             max_body_bytes: 64 * 1024,
             queue_capacity: 100_000,
+            low_priority: true,
         }
     }
 }

@@ -18,6 +18,8 @@ struct TestStore {
     fail_next: AtomicU32,
     gate: Mutex<(bool, u32)>, // (closed, writes waiting at it)
     gate_cv: Condvar,
+    /// The scheduling policy of the thread that wrote last.
+    writer_policy: Mutex<Option<thread_priority::ThreadSchedulePolicy>>,
 }
 
 impl TestStore {
@@ -27,6 +29,7 @@ impl TestStore {
             fail_next: AtomicU32::new(0),
             gate: Mutex::new((false, 0)),
             gate_cv: Condvar::new(),
+            writer_policy: Mutex::new(None),
         })
     }
 
@@ -50,6 +53,7 @@ impl TestStore {
 
 impl ArchiveStore for TestStore {
     fn write_batch(&self, records: &[CallRecord]) -> topgate_store::Result<()> {
+        *self.writer_policy.lock() = thread_priority::thread_schedule_policy().ok();
         let mut g = self.gate.lock();
         if g.0 {
             g.1 += 1;
@@ -149,6 +153,23 @@ fn everything_recorded_is_written_by_flush() {
         store.get("id-00007").unwrap().unwrap().response_body,
         "body 7"
     );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_writer_runs_at_idle_priority_unless_told_otherwise() {
+    use thread_priority::{NormalThreadSchedulePolicy as N, ThreadSchedulePolicy as S};
+    for (low_priority, wanted) in [(true, N::Idle), (false, N::Other)] {
+        let store = TestStore::new();
+        let settings = ArchiveSettings {
+            low_priority,
+            ..ArchiveSettings::default()
+        };
+        let archive = start(&store, settings, quick());
+        archive.record(&call(1, None), b"{}");
+        archive.flush();
+        assert_eq!(*store.writer_policy.lock(), Some(S::Normal(wanted)));
+    }
 }
 
 #[test]
