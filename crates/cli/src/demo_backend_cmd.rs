@@ -20,7 +20,7 @@ pub struct DemoBackendArgs {
 }
 
 pub fn run(args: DemoBackendArgs) -> anyhow::Result<u8> {
-    crate::serve::init_logging(crate::serve::LogFormat::Plain);
+    let _log = crate::serve::init_logging(crate::serve::LogFormat::Plain);
     let data_dir = args.data_dir.unwrap_or_else(config::default_data_dir);
     std::fs::create_dir_all(&data_dir).map_err(|e| {
         anyhow::anyhow!(

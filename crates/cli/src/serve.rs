@@ -39,7 +39,8 @@ pub enum LogFormat {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<u8> {
-    init_logging(args.log_format);
+    // Held to the end: dropping it writes the log lines still buffered.
+    let _log = init_logging(args.log_format);
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let demo = args.demo;
@@ -94,14 +95,26 @@ pub(crate) async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-pub(crate) fn init_logging(format: LogFormat) {
+/// Logs to stderr through a writer thread (`tracing-appender`): a call formats its line and
+/// queues it, and never waits for the terminal, the pipe or the disk behind stderr. If more than
+/// 128 000 lines wait (stderr blocked), new lines are dropped rather than the calls held; the
+/// archive, not the log, is the evidence of each call. Keep the returned guard until the end:
+/// dropping it writes what is still queued.
+#[must_use]
+pub(crate) fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOPGATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(true)
+        .thread_name("topgate-log")
+        .finish(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(writer);
     let _ = match format {
         LogFormat::Plain => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
     };
+    guard
 }

@@ -89,7 +89,11 @@ pub struct Reply {
     pub request_id: String,
     /// Seconds until a ban ends (`Retry-After`).
     pub retry_after: Option<u64>,
+    /// The record, its `params` empty: the archive echoes [`Reply::params`] only for the calls
+    /// it keeps.
     pub record: CallRecord,
+    /// The decoded parameters (none when the request could not be decoded).
+    pub params: Option<Params>,
 }
 
 /// What a successful call produced.
@@ -155,7 +159,7 @@ impl Gateway {
         note_params(&mut record, &params);
 
         // 2-8, first failure wins.
-        match self.run(&params, &mut record).await {
+        let mut reply = match self.run(&params, &mut record).await {
             Ok(done) => {
                 record.backend = Some(done.backend);
                 record.backend_latency_ms = Some(done.backend_latency_ms);
@@ -164,7 +168,9 @@ impl Gateway {
                 self.reply(form, body, None, record, started)
             }
             Err(failure) => self.fail(form, Some(&params), failure, record, started),
-        }
+        };
+        reply.params = Some(params);
+        reply
     }
 
     async fn run(&self, p: &Params, record: &mut CallRecord) -> Result<Done, Failure> {
@@ -290,6 +296,7 @@ impl Gateway {
             body,
             retry_after,
             record,
+            params: None,
         }
     }
 }
@@ -326,7 +333,6 @@ fn note_params(record: &mut CallRecord, p: &Params) {
     record.version = p.version().map(str::to_owned);
     record.format = p.format().map(str::to_owned);
     record.sign_method = p.sign_method().map(str::to_owned);
-    record.params = p.echo();
 }
 
 fn check_timestamp(p: &Params, now: i64) -> Result<(), Failure> {

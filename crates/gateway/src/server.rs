@@ -228,6 +228,7 @@ impl Service {
             request_id: record_id,
             retry_after: None,
             record,
+            params: None,
         }
     }
 }

@@ -16,6 +16,8 @@
 //!   (code 47). Invalid percent escapes (`%zz`, a lone `%`): [`ParamError::Escape`] (code 43).
 //! - `+` decodes to a space in query strings and form bodies, as both kinds of client expect.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 
 /// A file parameter of a multipart body. Never signed; echoed in `args` as name and size.
@@ -207,25 +209,32 @@ impl Params {
     /// The parameters as the `args` echo shows them: sorted, `session` masked, files as name and
     /// size (`a.png (1024 bytes)`), `sign` kept (the ISV needs to compare it).
     pub fn echo(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
-            .text
-            .iter()
-            .map(|(n, v)| {
-                let shown = if n == "session" {
-                    mask_secret(v)
-                } else {
-                    v.clone()
-                };
-                (n.clone(), shown)
-            })
-            .collect();
-        for f in &self.files {
-            out.push((
-                f.name.clone(),
-                format!("{} ({} bytes)", f.filename, f.data.len()),
-            ));
+        self.echo_borrowed()
+            .into_iter()
+            .map(|(n, v)| (n.to_owned(), v.into_owned()))
+            .collect()
+    }
+
+    /// [`Params::echo`] without copying: names and values borrowed, only the masked session and
+    /// the file descriptions made (what the archive packs on every call).
+    pub fn echo_borrowed(&self) -> Vec<(&str, Cow<'_, str>)> {
+        let mut out: Vec<(&str, Cow<'_, str>)> =
+            Vec::with_capacity(self.text.len() + self.files.len());
+        out.extend(self.text.iter().map(|(n, v)| {
+            let shown = if n == "session" {
+                Cow::Owned(mask_secret(v))
+            } else {
+                Cow::Borrowed(v.as_str())
+            };
+            (n.as_str(), shown)
+        }));
+        if !self.files.is_empty() {
+            out.extend(self.files.iter().map(|f| {
+                let shown = format!("{} ({} bytes)", f.filename, f.data.len());
+                (f.name.as_str(), Cow::Owned(shown))
+            }));
+            out.sort_by(|a, b| a.0.cmp(b.0));
         }
-        out.sort_by(|a, b| a.0.cmp(&b.0));
         out
     }
 }

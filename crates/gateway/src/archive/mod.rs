@@ -18,6 +18,7 @@ mod cost;
 #[cfg(test)]
 mod tests;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -114,24 +115,39 @@ impl Archive {
         }))
     }
 
-    /// Records one call (the record as the pipeline filled it, and `body` as sent). Never
-    /// blocks on the database.
+    /// Records one call (the record as the pipeline filled it, its parameters included, and
+    /// `body` as sent). Never blocks on the database.
     pub fn record(&self, record: &CallRecord, body: &[u8]) {
-        if !record.is_error() {
-            let rate = self.settings.success_sample_rate;
-            if rate < 1.0 && !(rate > 0.0 && rand::random::<f64>() < rate) {
-                return;
-            }
-            if self.queue.full_of_successes() {
-                self.queue.count_dropped_success();
-                return;
-            }
+        if self.keeps(record.is_error()) {
+            self.push(record, &packed::borrowed(&record.params), body);
         }
+    }
+
+    /// Queues a kept call, its parameters given apart (as [`topgate_protocol::params::Params::echo_borrowed`] shows them).
+    fn push(&self, record: &CallRecord, params: &[(&str, Cow<'_, str>)], body: &[u8]) {
         self.queue.push(packed::Packed::pack(
             record,
+            params,
             body,
             self.settings.max_body_bytes,
         ));
+    }
+
+    /// Whether a call with this outcome is kept (errors always; successes as sampled, while
+    /// the queue has room).
+    fn keeps(&self, error: bool) -> bool {
+        if error {
+            return true;
+        }
+        let rate = self.settings.success_sample_rate;
+        if rate < 1.0 && !(rate > 0.0 && rand::random::<f64>() < rate) {
+            return false;
+        }
+        if self.queue.full_of_successes() {
+            self.queue.count_dropped_success();
+            return false;
+        }
+        true
     }
 
     /// Waits until every call recorded before this one is written (or given up after repeated
@@ -161,7 +177,15 @@ impl Archive {
 
 impl CallObserver for Archive {
     fn observe(&self, reply: &Reply) {
-        self.record(&reply.record, &reply.body);
+        match &reply.params {
+            Some(params) if reply.record.params.is_empty() => {
+                if self.keeps(reply.record.is_error()) {
+                    let echo = params.echo_borrowed();
+                    self.push(&reply.record, &echo, &reply.body);
+                }
+            }
+            _ => self.record(&reply.record, &reply.body),
+        }
     }
 }
 

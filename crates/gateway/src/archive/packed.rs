@@ -39,6 +39,14 @@ pub(super) fn cut_body(body: &[u8], max: usize) -> (Cow<'_, str>, Option<String>
     (String::from_utf8_lossy(&body[..cut]), Some(marker))
 }
 
+/// A record's own parameters in the form [`Packed::pack`] takes.
+pub(super) fn borrowed(params: &[(String, String)]) -> Vec<(&str, Cow<'_, str>)> {
+    params
+        .iter()
+        .map(|(n, v)| (n.as_str(), Cow::Borrowed(v.as_str())))
+        .collect()
+}
+
 fn put_str(buf: &mut Vec<u8>, s: &str) {
     buf.extend_from_slice(&(s.len() as u32).to_le_bytes());
     buf.extend_from_slice(s.as_bytes());
@@ -56,8 +64,14 @@ fn opt_len(s: &Option<String>) -> usize {
 }
 
 impl Packed {
-    /// Packs `r` with `body` (bounded by `max_body`) as its response body.
-    pub fn pack(r: &CallRecord, body: &[u8], max_body: usize) -> Packed {
+    /// Packs `r` with `params` as its parameters (`r.params` is not read) and `body` (bounded
+    /// by `max_body`) as its response body.
+    pub fn pack(
+        r: &CallRecord,
+        params: &[(&str, Cow<'_, str>)],
+        body: &[u8],
+        max_body: usize,
+    ) -> Packed {
         let (text, marker) = cut_body(body, max_body);
         let body_len = text.len() + marker.as_ref().map_or(0, String::len);
         let optionals = [
@@ -80,7 +94,7 @@ impl Packed {
             + r.http_method.len()
             + optionals.iter().map(|s| opt_len(s)).sum::<usize>()
             + 4
-            + r.params
+            + params
                 .iter()
                 .map(|(k, v)| 8 + k.len() + v.len())
                 .sum::<usize>()
@@ -98,8 +112,8 @@ impl Packed {
         for s in optionals {
             put_opt(&mut buf, s.as_ref());
         }
-        buf.extend_from_slice(&(r.params.len() as u32).to_le_bytes());
-        for (k, v) in &r.params {
+        buf.extend_from_slice(&(params.len() as u32).to_le_bytes());
+        for (k, v) in params {
             put_str(&mut buf, k);
             put_str(&mut buf, v);
         }

@@ -291,7 +291,7 @@ fn wait_for(done: impl Fn() -> bool) {
 
 #[test]
 fn packing_round_trips_every_field() {
-    use super::packed::Packed;
+    use super::packed::{borrowed, Packed};
     let full = CallRecord {
         request_id: "abc".into(),
         received_at_ms: -5,
@@ -315,7 +315,7 @@ fn packing_round_trips_every_field() {
     };
     let bare = call(7, None);
     for (r, body) in [(&full, "<xml>中</xml>".as_bytes()), (&bare, b"".as_slice())] {
-        let packed = Packed::pack(r, body, 64);
+        let packed = Packed::pack(r, &borrowed(&r.params), body, 64);
         assert_eq!(packed.error, r.is_error());
         let expected = CallRecord {
             response_body: bounded_body(body, 64),
@@ -323,6 +323,6 @@ fn packing_round_trips_every_field() {
         };
         assert_eq!(packed.unpack(), Some(expected));
     }
-    let long = Packed::pack(&bare, &[b'x'; 100], 10).unpack().unwrap();
+    let long = Packed::pack(&bare, &[], &[b'x'; 100], 10).unpack().unwrap();
     assert_eq!(long.response_body, bounded_body(&[b'x'; 100], 10));
 }
