@@ -100,7 +100,6 @@ pub(crate) async fn shutdown_signal() {
 /// 128 000 lines wait (stderr blocked), new lines are dropped rather than the calls held; the
 /// archive, not the log, is the evidence of each call. Keep the returned guard until the end:
 /// dropping it writes what is still queued.
-#[must_use]
 pub(crate) fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOPGATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
