@@ -131,7 +131,7 @@ pub async fn start(opts: ServeOptions, clock: Option<Clock>) -> anyhow::Result<R
             backends.demo = Some(Arc::new(DemoService::open(&data_dir.join("demo.db"))?));
         }
     }
-    let registry = LiveRegistry::open(store)?;
+    let registry = LiveRegistry::open(store, clock.clone())?;
     registry.spawn_refresher();
     let limiter =
         Limiter::open_configured(&config.counters, &data_dir, &registry.snapshot(), clock())

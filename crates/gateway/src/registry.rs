@@ -14,6 +14,7 @@ use topgate_protocol::backend::BackendUser;
 use topgate_store::{Registry, RegistryData};
 
 use crate::limits::LimitTable;
+use crate::pipeline::Clock;
 
 /// How often the store's revision is checked.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(200);
@@ -102,15 +103,18 @@ impl Snapshot {
 pub struct LiveRegistry {
     current: ArcSwap<Snapshot>,
     store: Arc<dyn Registry>,
+    /// The gateway's clock: which sessions are long expired is its call, not the store's.
+    clock: Clock,
 }
 
 impl LiveRegistry {
     /// Loads the first snapshot.
-    pub fn open(store: Arc<dyn Registry>) -> anyhow::Result<Arc<LiveRegistry>> {
-        let data = store.load()?;
+    pub fn open(store: Arc<dyn Registry>, clock: Clock) -> anyhow::Result<Arc<LiveRegistry>> {
+        let data = store.load(clock())?;
         Ok(Arc::new(LiveRegistry {
             current: ArcSwap::from_pointee(Snapshot::build(data)),
             store,
+            clock,
         }))
     }
 
@@ -128,7 +132,7 @@ impl LiveRegistry {
         if revision == self.current.load().revision {
             return Ok(false);
         }
-        let data = self.store.load()?;
+        let data = self.store.load((self.clock)())?;
         self.current.store(Arc::new(Snapshot::build(data)));
         Ok(true)
     }

@@ -27,8 +27,9 @@ pub trait Registry: Send + Sync {
     fn revision(&self) -> Result<i64>;
 
     /// Everything the gateway's snapshot is built from, read consistently at one revision.
-    /// Sessions revoked or expired more than [`SESSION_GRACE_MS`] ago are left out.
-    fn load(&self) -> Result<RegistryData>;
+    /// Sessions revoked or expired more than [`SESSION_GRACE_MS`] before `now_ms` (the
+    /// gateway's clock, not the store's) are left out.
+    fn load(&self, now_ms: i64) -> Result<RegistryData>;
 
     /// Creates an app, enabled. `Conflict` if the key exists.
     fn create_app(&self, new: NewApp, now_ms: i64) -> Result<App>;

@@ -10,7 +10,9 @@ use topgate_store::archive::{ArchiveStore, CallRecord};
 use topgate_store::conformance::{conformance_suite, new_app};
 use topgate_store::postgres::{PG_ARCHIVE_SCHEMA_VERSION, PG_SCHEMA_VERSION};
 use topgate_store::testing::PgServer;
-use topgate_store::{NewSession, PgArchive, PgRegistry, Registry, StoreError, SCHEMA_VERSION};
+use topgate_store::{
+    unix_now_ms, NewSession, PgArchive, PgRegistry, Registry, StoreError, SCHEMA_VERSION,
+};
 
 #[test]
 fn conformance() {
@@ -52,8 +54,11 @@ fn handles_on_one_database_share_it() {
     let r2 = b.revision().unwrap();
     assert!(r2 > r1);
     assert_eq!(b.app("11111111").unwrap().grants, ["trade"]);
-    assert_eq!(a.load().unwrap(), b.load().unwrap());
-    assert_eq!(a.load().unwrap().revision, r2);
+    assert_eq!(
+        a.load(unix_now_ms()).unwrap(),
+        b.load(unix_now_ms()).unwrap()
+    );
+    assert_eq!(a.load(unix_now_ms()).unwrap().revision, r2);
 
     // Writers on every node all commit, each with its own revision.
     let start = a.revision().unwrap();
@@ -62,7 +67,7 @@ fn handles_on_one_database_share_it() {
             s.spawn(move || {
                 for j in 0..25 {
                     reg.grant("11111111", &format!("p{i}-{j:02}")).unwrap();
-                    reg.load().unwrap();
+                    reg.load(unix_now_ms()).unwrap();
                 }
             });
         }
@@ -109,10 +114,10 @@ fn a_restarted_server_is_reconnected() {
     reg.create_user("alice", NOW).unwrap();
     reg.issue_session(session("6100one")).unwrap();
     archive.write_batch(&[success("before", NOW)]).unwrap();
-    let before = reg.load().unwrap();
+    let before = reg.load(unix_now_ms()).unwrap();
 
     pg.kill();
-    for r in [reg.revision().map(drop), reg.load().map(drop)] {
+    for r in [reg.revision().map(drop), reg.load(unix_now_ms()).map(drop)] {
         match r {
             Err(StoreError::Backend(msg)) => {
                 assert!(
@@ -136,7 +141,7 @@ fn a_restarted_server_is_reconnected() {
     // The first call after the restart works: a read, and a write whose BEGIN found the old
     // connection dead, are retried once on a new one.
     assert_eq!(
-        reg.load().unwrap(),
+        reg.load(unix_now_ms()).unwrap(),
         before,
         "nothing was lost, nothing half-done"
     );

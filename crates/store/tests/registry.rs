@@ -5,7 +5,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use topgate_store::conformance::{conformance_suite, new_app, NOW};
 use topgate_store::{
-    Limit, LimitScope, NewSession, Registry, SqliteRegistry, StoreError, SCHEMA_VERSION,
+    unix_now_ms, Limit, LimitScope, NewSession, Registry, SqliteRegistry, StoreError,
+    SCHEMA_VERSION,
 };
 
 #[test]
@@ -58,11 +59,11 @@ fn reopening_the_file_keeps_the_data() {
     let (before, revision) = {
         let reg = SqliteRegistry::open(&path).unwrap();
         fill(&reg);
-        (reg.load().unwrap(), reg.revision().unwrap())
+        (reg.load(unix_now_ms()).unwrap(), reg.revision().unwrap())
     };
     let reg = SqliteRegistry::open(&path).unwrap();
     assert_eq!(reg.revision().unwrap(), revision);
-    let after = reg.load().unwrap();
+    let after = reg.load(unix_now_ms()).unwrap();
     assert_eq!(after, before);
     assert_eq!(after.apps.len(), 1);
     assert_eq!(after.sessions[0].grants, ["item"]);
@@ -87,8 +88,11 @@ fn two_handles_see_each_others_writes() {
     let r2 = cli.revision().unwrap();
     assert!(r2 > r1);
     assert_eq!(cli.app("11111111").unwrap().grants, ["trade"]);
-    assert_eq!(server.load().unwrap(), cli.load().unwrap());
-    assert_eq!(server.load().unwrap().revision, r2);
+    assert_eq!(
+        server.load(unix_now_ms()).unwrap(),
+        cli.load(unix_now_ms()).unwrap()
+    );
+    assert_eq!(server.load(unix_now_ms()).unwrap().revision, r2);
 }
 
 #[test]
@@ -105,7 +109,7 @@ fn concurrent_writers_on_two_handles_all_commit() {
             s.spawn(move || {
                 for i in 0..50 {
                     reg.grant("11111111", &format!("{prefix}{i:02}")).unwrap();
-                    reg.load().unwrap();
+                    reg.load(unix_now_ms()).unwrap();
                 }
             });
         }

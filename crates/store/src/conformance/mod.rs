@@ -96,7 +96,7 @@ pub(crate) fn limit(
 }
 
 fn empty_registry(reg: &dyn Registry) {
-    let data = reg.load().unwrap();
+    let data = reg.load(NOW).unwrap();
     assert!(data.apps.is_empty() && data.users.is_empty());
     assert!(data.sessions.is_empty() && data.limits.is_empty());
     assert!(data.counter_resets.is_empty());

@@ -1,7 +1,7 @@
 //! Conformance checks for sessions.
 
 use super::{assert_conflict, assert_invalid, assert_not_found, new_app, new_session, HOUR, NOW};
-use crate::{unix_now_ms, NewSession, Registry, SESSION_GRACE_MS};
+use crate::{NewSession, Registry, SESSION_GRACE_MS};
 
 pub(super) fn sessions(reg: &dyn Registry) {
     let app = reg
@@ -109,7 +109,8 @@ pub(super) fn load_filters_sessions(reg: &dyn Registry) {
     reg.create_app(new_app("S", Some("10000001"), &["p"]), NOW)
         .unwrap();
     reg.create_user("alice", NOW).unwrap();
-    let now = unix_now_ms();
+    // The clock is the caller's: a fixed instant, far from the real one.
+    let now = NOW;
     let issue = |key: &str, issued: i64, ttl: i64| {
         let new = NewSession {
             key: Some(key.to_string()),
@@ -124,7 +125,7 @@ pub(super) fn load_filters_sessions(reg: &dyn Registry) {
     reg.revoke_session(&revoked.key).unwrap();
 
     let mut keys: Vec<String> = reg
-        .load()
+        .load(now)
         .unwrap()
         .sessions
         .into_iter()
@@ -137,7 +138,7 @@ pub(super) fn load_filters_sessions(reg: &dyn Registry) {
         4,
         "sessions() lists them all"
     );
-    let loaded = reg.load().unwrap();
+    let loaded = reg.load(now).unwrap();
     let live_loaded = loaded
         .sessions
         .iter()

@@ -66,7 +66,7 @@ pub(super) fn limits(reg: &dyn Registry) {
     let all = reg.limits().unwrap();
     assert_eq!(all.len(), 6);
     assert!(all.iter().all(|l| l.scope != LimitScope::App));
-    assert_eq!(reg.load().unwrap().limits, all);
+    assert_eq!(reg.load(NOW).unwrap().limits, all);
 
     assert_invalid(reg.set_limit(limit(LimitScope::App, "", Some(1), None)));
     assert_invalid(reg.set_limit(limit(LimitScope::AppApi, "10000001", Some(1), None)));
@@ -128,7 +128,7 @@ pub(super) fn revision(reg: &dyn Registry) {
     reg.reset_counters(&key, NOW).unwrap();
     step("reset_counters", true);
 
-    reg.load().unwrap();
+    reg.load(NOW).unwrap();
     reg.app(&key).unwrap();
     reg.apps().unwrap();
     reg.user_by_nick("u").unwrap();
@@ -166,7 +166,7 @@ pub(super) fn load(reg: &dyn Registry) {
         .unwrap();
     reg.set_limit(limit(LimitScope::User, "u", Some(9), None))
         .unwrap();
-    let data = reg.load().unwrap();
+    let data = reg.load(NOW).unwrap();
     assert_eq!(data.revision, reg.revision().unwrap());
     assert_eq!(data.apps, [a, b.clone()]);
     assert_eq!(data.users, [u]);
@@ -175,7 +175,7 @@ pub(super) fn load(reg: &dyn Registry) {
     assert!(data.counter_resets.is_empty());
     reg.reset_counters(&b.app_key, NOW).unwrap();
     assert_eq!(
-        reg.load().unwrap().counter_resets,
+        reg.load(NOW).unwrap().counter_resets,
         [(b.app_key.clone(), NOW)]
     );
 }
@@ -188,12 +188,12 @@ pub(super) fn counter_resets(reg: &dyn Registry) {
         .create_app(new_app("B", Some("10000001"), &[]), NOW)
         .unwrap();
     assert_not_found(reg.reset_counters("99999999", NOW), "app");
-    assert!(reg.load().unwrap().counter_resets.is_empty());
+    assert!(reg.load(NOW).unwrap().counter_resets.is_empty());
 
     assert_eq!(reg.reset_counters(&a.app_key, NOW).unwrap(), NOW);
     assert_eq!(reg.reset_counters(&b.app_key, NOW + 5).unwrap(), NOW + 5);
     assert_eq!(
-        reg.load().unwrap().counter_resets,
+        reg.load(NOW).unwrap().counter_resets,
         [(b.app_key.clone(), NOW + 5), (a.app_key.clone(), NOW)],
         "one per app, by app key"
     );
@@ -204,7 +204,7 @@ pub(super) fn counter_resets(reg: &dyn Registry) {
         reg.reset_counters(&a.app_key, NOW + 100).unwrap(),
         NOW + 100
     );
-    let resets = reg.load().unwrap().counter_resets;
+    let resets = reg.load(NOW).unwrap().counter_resets;
     assert_eq!(
         resets,
         [(b.app_key.clone(), NOW + 5), (a.app_key.clone(), NOW + 100)]

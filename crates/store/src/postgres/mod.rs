@@ -26,8 +26,8 @@ pub use archive::{PgArchive, PG_ARCHIVE_SCHEMA_VERSION};
 use conn::{Fail, PgConn, R};
 
 use crate::{
-    unix_now_ms, App, Limit, NewApp, NewSession, Registry, RegistryData, Result, Session,
-    StoreError, User, SESSION_GRACE_MS,
+    App, Limit, NewApp, NewSession, Registry, RegistryData, Result, Session, StoreError, User,
+    SESSION_GRACE_MS,
 };
 
 /// The registry schema version this build creates and understands (the same as SQLite's).
@@ -114,8 +114,8 @@ impl Registry for PgRegistry {
         })
     }
 
-    fn load(&self) -> Result<RegistryData> {
-        let min_expiry = unix_now_ms().saturating_sub(SESSION_GRACE_MS);
+    fn load(&self, now_ms: i64) -> Result<RegistryData> {
+        let min_expiry = now_ms.saturating_sub(SESSION_GRACE_MS);
         self.read(move |tx| {
             Ok(RegistryData {
                 revision: revision(tx)?,

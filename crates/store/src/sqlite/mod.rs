@@ -15,8 +15,8 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 pub use schema::SCHEMA_VERSION;
 
 use crate::{
-    unix_now_ms, App, Limit, NewApp, NewSession, Registry, RegistryData, Result, Session,
-    StoreError, User, SESSION_GRACE_MS,
+    App, Limit, NewApp, NewSession, Registry, RegistryData, Result, Session, StoreError, User,
+    SESSION_GRACE_MS,
 };
 
 /// The registry in one SQLite file (WAL mode, foreign keys on, 5 s busy timeout, so the CLI and
@@ -98,8 +98,8 @@ impl Registry for SqliteRegistry {
         revision(&self.conn.lock())
     }
 
-    fn load(&self) -> Result<RegistryData> {
-        let min_expiry = unix_now_ms().saturating_sub(SESSION_GRACE_MS);
+    fn load(&self, now_ms: i64) -> Result<RegistryData> {
+        let min_expiry = now_ms.saturating_sub(SESSION_GRACE_MS);
         self.read(|tx| {
             Ok(RegistryData {
                 revision: revision(tx)?,
