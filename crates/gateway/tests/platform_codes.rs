@@ -26,7 +26,7 @@ async fn expect_code(h: &Harness, call: Call, code: i64, msg: &str) {
             .clone();
         assert_eq!(e.code, code, "{format} v{v}: {e:?}");
         assert_eq!(e.msg, msg, "{format} v{v}");
-        assert!(e.request_id.as_deref().is_some_and(|id| id.len() == 13));
+        assert!(e.request_id.as_deref().is_some_and(|id| id.len() == 16));
         let expected = if format == "json" {
             BodyFormat::Json
         } else {

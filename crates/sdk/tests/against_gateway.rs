@@ -55,7 +55,7 @@ async fn success_and_each_error_class() {
         .await
         .unwrap();
     assert_eq!(ok.text("item.nick").as_deref(), Some("tbtest561"));
-    assert_eq!(ok.request_id().map(str::len), Some(13));
+    assert_eq!(ok.request_id().map(str::len), Some(16));
 
     // Platform: a wrong secret.
     let wrong = Client::builder(
