@@ -11,6 +11,7 @@ mod call;
 mod catalog_cmd;
 mod demo_backend_cmd;
 mod diagnose;
+mod log_writer;
 mod serve;
 
 use std::process::ExitCode;

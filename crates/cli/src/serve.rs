@@ -7,6 +7,8 @@ use clap::Args;
 use topgate_gateway::admin::Listen;
 use topgate_gateway::launch::{self, ServeOptions};
 
+use crate::log_writer;
+
 #[derive(Args)]
 pub struct ServeArgs {
     /// Seed the demo app, users and session, and serve the built-in commerce backend
@@ -95,18 +97,13 @@ pub(crate) async fn shutdown_signal() {
     let _ = ctrl_c.await;
 }
 
-/// Logs to stderr through a writer thread (`tracing-appender`): a call formats its line and
-/// queues it, and never waits for the terminal, the pipe or the disk behind stderr. If more than
-/// 128 000 lines wait (stderr blocked), new lines are dropped rather than the calls held; the
-/// archive, not the log, is the evidence of each call. Keep the returned guard until the end:
-/// dropping it writes what is still queued.
-pub(crate) fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+/// Logs to stderr through [`log_writer`]: a call appends its line to a buffer that a thread of
+/// its own writes every 50 ms, and never waits for stderr. Keep the returned guard until the
+/// end: dropping it writes what is still waiting.
+pub(crate) fn init_logging(format: LogFormat) -> log_writer::Guard {
     let filter = tracing_subscriber::EnvFilter::try_from_env("TOPGATE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(true)
-        .thread_name("topgate-log")
-        .finish(std::io::stderr());
+    let (writer, guard) = log_writer::batched(std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
