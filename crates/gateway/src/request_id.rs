@@ -3,8 +3,8 @@
 //!
 //! - 6 characters: the second the id was made, base 36, counted from 2020-01-01 UTC (good until
 //!   2089). Ids sort by time, so the archive's index on them grows at its right edge instead of
-//!   at random places: random 13-character ids cost the archive writer 9.4 µs a record at
-//!   200 000 records, time-ordered ones about half (`docs/archive.md`), and the gap widens as
+//!   at random places: random 13-character ids cost the archive writer 9.9 µs a record at
+//!   200 000 records, time-ordered ones 5.9 µs (`docs/archive.md`), and the gap widens as
 //!   the archive grows past the page cache.
 //! - 5 characters: random, chosen when the process starts, so that nodes sharing an archive
 //!   and restarts do not collide (one chance in 60 million per pair of processes).

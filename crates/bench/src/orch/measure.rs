@@ -5,8 +5,9 @@
 
 use std::time::{Duration, Instant};
 
+use super::archive::{self, ArchiveRun, Counters};
 use super::procs::Procs;
-use super::targets::{Bins, Target};
+use super::targets::{AdminApi, Bins, Target};
 use crate::load::Report;
 use crate::procfs;
 
@@ -37,6 +38,9 @@ pub struct Sample {
     pub catch_up_cpu_s: f64,
     /// Successful calls topgate had not archived so far (its queue was full), as logged.
     pub archive_dropped: u64,
+    /// topgate: what its archive kept of this run, from its metrics (or why that is unknown);
+    /// `None` for the other targets.
+    pub archive: Option<Result<ArchiveRun, String>>,
 }
 
 /// Everything measured on one target.
@@ -97,6 +101,14 @@ fn archive_dropped(procs: &Procs, log: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// What the archive kept of a run: the metrics read once the target is idle again (its queue
+/// written) against `before`, read before the load started.
+fn archive_run(admin: &AdminApi, before: Result<Counters, String>) -> Result<ArchiveRun, String> {
+    let before = before.map_err(|e| format!("before the run: {e}"))?;
+    let after = archive::read(admin)?;
+    Ok(ArchiveRun::between(&before, &after))
+}
+
 fn cpu_of(pids: &[u32]) -> f64 {
     pids.iter()
         .filter_map(|p| procfs::cpu_seconds(&p.to_string()))
@@ -127,6 +139,7 @@ pub fn measure(
     if let Some(rate) = rate {
         args.extend(["--rate".to_owned(), format!("{rate:.1}")]);
     }
+    let before = target.admin.as_ref().map(archive::read);
     let pid = procs.spawn(&name, load.cpu, &bins.load, &args, true)?;
     std::thread::sleep(load.warmup + Duration::from_millis(20));
     let (cpu0, t0) = (cpu_of(&target.pids), Instant::now());
@@ -134,6 +147,11 @@ pub fn measure(
     let (cpu1, t1) = (cpu_of(&target.pids), Instant::now());
     let status = procs.wait(pid);
     let (catch_up_s, catch_up_cpu_s) = catch_up(&target.pids, cpu1);
+    let archive = target
+        .admin
+        .as_ref()
+        .zip(before)
+        .map(|(admin, before)| archive_run(admin, before));
     let out = std::fs::read_to_string(procs.dir.join(format!("{name}.out")))?;
     anyhow::ensure!(
         status.success(),
@@ -154,6 +172,7 @@ pub fn measure(
             .log
             .as_deref()
             .map_or(0, |l| archive_dropped(procs, l)),
+        archive,
         hwm_kib: gateway
             .as_deref()
             .and_then(|p| procfs::status_kib(p, "VmHWM")),
@@ -166,11 +185,12 @@ pub fn measure(
 fn progress(target: &Target, mode: &str, run: usize, runs: usize, s: &Sample) {
     let r = &s.report;
     let errors = r.error_bodies + r.bad_status + r.transport_errors + r.unsent;
-    let tail = if s.catch_up_s > 0.1 {
+    let mut tail = if s.catch_up_s > 0.1 {
         format!("  +{:.1} s to catch up", s.catch_up_s)
     } else {
         String::new()
     };
+    tail.push_str(&archive_progress(s.archive.as_ref()));
     eprintln!(
         "  {} {mode:<6} run {run}/{runs}: {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  \
          server CPU {:>3.0}% ({:.0} µs/call)  generator CPU {:>3.0}%{tail}{}",
@@ -187,6 +207,30 @@ fn progress(target: &Target, mode: &str, run: usize, runs: usize, s: &Sample) {
             String::new()
         }
     );
+}
+
+/// The archive's part of a progress line: the share kept, the successes dropped, what was
+/// still queued; nothing for a target without an archive.
+fn archive_progress(archive: Option<&Result<ArchiveRun, String>>) -> String {
+    let a = match archive {
+        None => return String::new(),
+        Some(Err(why)) => return format!("  archive figures unavailable: {why}"),
+        Some(Ok(a)) => a,
+    };
+    let mut line = if a.dropped == 0 {
+        format!("  archive kept every call ({} written", a.written)
+    } else {
+        format!(
+            "  archive kept {} ({} successes dropped, queue full; {} written",
+            archive::percent(a.kept_share()),
+            a.dropped,
+            a.written
+        )
+    };
+    if a.queued > 0 {
+        line.push_str(&format!(", {} still queued", a.queued));
+    }
+    line + ")"
 }
 
 /// The median of `values` (0 for none).

@@ -6,6 +6,7 @@
 //! Group 2, one HTTP backend (`topgate demo-backend`): D (topgate in front of it), C (a minimal
 //! pass-through proxy), E (nginx `proxy_pass`). Half load is half the group's topgate throughput.
 
+pub mod archive;
 pub mod measure;
 pub mod procs;
 pub mod profile;

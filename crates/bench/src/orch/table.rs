@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::archive::percent;
 use super::measure::{median, Measured, Sample};
 
 /// What the table says about how it was made.
@@ -184,10 +185,19 @@ fn warnings(all: &[Measured]) -> String {
         if catch_up > 0.5 {
             let _ = writeln!(out, "\n{}: after each saturation run its processes worked {catch_up:.1} s more (median; topgate: the archive writing its queue); req/s counts that time, CPU µs/call that work.", m.target.key);
         }
+        if let Some(note) = archive_note(m) {
+            let _ = writeln!(out, "\n{note}");
+        }
         let late: Vec<f64> = of(&m.open, |x| x.catch_up_s);
         if median(&late) > 0.5 {
             let _ = writeln!(out, "\n**{}: at half load it did not keep up** (+{:.1} s to finish after the load stopped).", m.target.key, median(&late));
         }
+        // The log's figure, for when the metrics could not be read (every 10 000th is logged).
+        let counted = m
+            .closed
+            .iter()
+            .chain(&m.open)
+            .any(|x| matches!(x.archive, Some(Ok(_))));
         let dropped = m
             .closed
             .iter()
@@ -195,7 +205,7 @@ fn warnings(all: &[Measured]) -> String {
             .map(|x| x.archive_dropped)
             .max()
             .unwrap_or(0);
-        if dropped > 0 {
+        if dropped > 0 && !counted {
             let _ = writeln!(out, "\n**{}: the archive dropped at least {dropped} successful calls** (its queue was full).", m.target.key);
         }
         let server = median(&of(&m.closed, |x| x.server_cpu_pct));
@@ -208,6 +218,106 @@ fn warnings(all: &[Measured]) -> String {
         }
     }
     out
+}
+
+/// What the archive kept over some runs of a target.
+struct Kept<'a> {
+    /// Each run's kept share (0 to 1), of the runs whose figures were read.
+    shares: Vec<f64>,
+    /// Successes dropped over those runs.
+    dropped: u64,
+    /// Runs without figures, and the first one's reason.
+    missing: usize,
+    why: Option<&'a str>,
+}
+
+fn kept(samples: &[Sample]) -> Kept<'_> {
+    let mut k = Kept {
+        shares: Vec::new(),
+        dropped: 0,
+        missing: 0,
+        why: None,
+    };
+    for archive in samples.iter().filter_map(|x| x.archive.as_ref()) {
+        match archive {
+            Ok(a) => {
+                k.shares.push(a.kept_share());
+                k.dropped += a.dropped;
+            }
+            Err(why) => {
+                k.missing += 1;
+                k.why = k.why.or(Some(why.as_str()));
+            }
+        }
+    }
+    k
+}
+
+impl Kept<'_> {
+    /// "61 % of the calls (median over runs; 58–64 %)", or "every call".
+    fn share(&self) -> String {
+        if self.dropped == 0 {
+            return "every call".into();
+        }
+        let (med, min, max) = spread(&self.shares);
+        let range = if self.shares.len() > 1 {
+            format!("; {}–{}", percent(min), percent(max))
+        } else {
+            String::new()
+        };
+        format!("{} of the calls (median over runs{range})", percent(med))
+    }
+
+    /// " (1 of 3 runs without figures: why)", when some runs have none.
+    fn gaps(&self) -> String {
+        match self.why {
+            Some(why) if !self.shares.is_empty() => format!(
+                " ({} of {} runs without figures: {why})",
+                self.missing,
+                self.missing + self.shares.len()
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// What a topgate target's archive kept at saturation and at half load, from its metrics: the
+/// req/s at saturation is that of a gateway whose archive drops successes once its queue is full,
+/// and this says how many. `None` for a target without an archive.
+fn archive_note(m: &Measured) -> Option<String> {
+    if m.closed.iter().chain(&m.open).all(|x| x.archive.is_none()) {
+        return None;
+    }
+    let key = m.target.key;
+    let (saturation, half) = (kept(&m.closed), kept(&m.open));
+    let mut note = match (saturation.why, saturation.shares.is_empty()) {
+        (why, true) => format!(
+            "{key}: archive figures unavailable at saturation: {}.",
+            why.unwrap_or("not read")
+        ),
+        _ if saturation.dropped == 0 => format!(
+            "{key}: at saturation the archive kept every call{}.",
+            saturation.gaps()
+        ),
+        _ => format!(
+            "{key}: at saturation the archive kept {}{}; the rest were successes dropped because \
+             its queue was full (errors are always kept).",
+            saturation.share(),
+            saturation.gaps()
+        ),
+    };
+    let half_load = match (half.why, half.shares.is_empty()) {
+        (None, true) => String::new(),
+        (Some(why), true) => format!(" At half load: archive figures unavailable: {why}."),
+        _ if half.dropped == 0 => format!(" At half load it kept every call{}.", half.gaps()),
+        _ => format!(
+            " **At half load it kept only {}{}**: successes were dropped there too.",
+            half.share(),
+            half.gaps()
+        ),
+    };
+    note.push_str(&half_load);
+    Some(note)
 }
 
 /// `text` put between `<!-- NAME:begin -->` and `<!-- NAME:end -->` in `doc`.
@@ -230,12 +340,87 @@ pub fn splice(doc: &str, name: &str, text: &str) -> anyhow::Result<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::{Measured, Sample};
+    use crate::load::Report;
+    use crate::orch::archive::ArchiveRun;
+    use crate::orch::targets::Target;
+
     #[test]
     fn splice_replaces_between_markers() {
         let doc = "a\n<!-- bench:begin -->\nold\n<!-- bench:end -->\nz\n";
         let new = super::splice(doc, "bench", "new\n").unwrap();
         assert_eq!(new, "a\n<!-- bench:begin -->\nnew\n<!-- bench:end -->\nz\n");
         assert!(super::splice("none", "bench", "x").is_err());
+    }
+
+    fn run(archive: Option<Result<ArchiveRun, String>>) -> Sample {
+        Sample {
+            report: Report::default(),
+            server_cpu_pct: 100.0,
+            hwm_kib: None,
+            rss_kib: None,
+            server_cpu_s: 0.0,
+            catch_up_s: 0.0,
+            catch_up_cpu_s: 0.0,
+            archive_dropped: 0,
+            archive,
+        }
+    }
+
+    fn kept(calls: u64, dropped: u64) -> Option<Result<ArchiveRun, String>> {
+        Some(Ok(ArchiveRun {
+            calls,
+            written: calls - dropped,
+            dropped,
+            queued: 0,
+        }))
+    }
+
+    fn measured(closed: Vec<Sample>, open: Vec<Sample>) -> Measured {
+        Measured {
+            target: Target {
+                key: 'B',
+                what: String::new(),
+                url: String::new(),
+                pids: Vec::new(),
+                gateway: None,
+                log: None,
+                admin: None,
+            },
+            closed,
+            open,
+            rate: 0.0,
+        }
+    }
+
+    #[test]
+    fn the_archive_note_says_what_was_kept() {
+        let m = measured(
+            vec![run(kept(100, 40)), run(kept(100, 39)), run(kept(100, 36))],
+            vec![run(kept(50, 0)), run(kept(50, 0))],
+        );
+        assert_eq!(
+            super::archive_note(&m).unwrap(),
+            "B: at saturation the archive kept 61 % of the calls (median over runs; 60 %–64 %); \
+             the rest were successes dropped because its queue was full (errors are always \
+             kept). At half load it kept every call."
+        );
+        let m = measured(
+            vec![run(kept(100, 0)), run(Some(Err("connect refused".into())))],
+            vec![run(kept(50, 5))],
+        );
+        assert_eq!(
+            super::archive_note(&m).unwrap(),
+            "B: at saturation the archive kept every call (1 of 2 runs without figures: connect \
+             refused). **At half load it kept only 90 % of the calls (median over runs)**: \
+             successes were dropped there too."
+        );
+        let m = measured(vec![run(Some(Err("401".into())))], vec![run(None)]);
+        assert_eq!(
+            super::archive_note(&m).unwrap(),
+            "B: archive figures unavailable at saturation: 401."
+        );
+        assert!(super::archive_note(&measured(vec![run(None)], vec![run(None)])).is_none());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Starting the targets A to F, each on the server core, and checking that each answers the
 //! pool's calls as it should before it is measured.
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -30,6 +31,16 @@ pub struct Target {
     pub gateway: Option<u32>,
     /// The topgate process's name in the run's logs.
     pub log: Option<String>,
+    /// topgate's admin API, whose metrics say what the archive kept of each run.
+    pub admin: Option<AdminApi>,
+}
+
+/// Where a topgate target's admin API listens, and where its token is.
+#[derive(Debug, Clone)]
+pub struct AdminApi {
+    pub addr: SocketAddr,
+    /// The gateway's data directory: it writes the token it generates there (`admin.token`).
+    pub data_dir: PathBuf,
 }
 
 /// The limits set on every counter of the demo call: high enough never to refuse a call.
@@ -59,12 +70,15 @@ pub fn topgate(
         "--listen".to_owned(),
         format!("127.0.0.1:{port}"),
     ];
+    let mut admin = None;
     if serve_accepts(&bins.topgate, "--admin-listen") {
         // The admin API (and /metrics) stays on, as by default, on a port of its own.
-        args.extend([
-            "--admin-listen".to_owned(),
-            format!("127.0.0.1:{}", free_port()?),
-        ]);
+        let addr = SocketAddr::from(([127, 0, 0, 1], free_port()?));
+        args.extend(["--admin-listen".to_owned(), addr.to_string()]);
+        admin = Some(AdminApi {
+            addr,
+            data_dir: data.clone(),
+        });
     }
     args.extend_from_slice(extra);
     let pid = procs.spawn(name, cpu, &bins.topgate, &args, false)?;
@@ -79,6 +93,7 @@ pub fn topgate(
         pids: vec![pid],
         gateway: Some(pid),
         log: Some(name.to_owned()),
+        admin,
     })
 }
 
@@ -155,6 +170,7 @@ pub fn reference(
         pids: vec![pid],
         gateway: None,
         log: None,
+        admin: None,
     })
 }
 
@@ -197,6 +213,7 @@ pub fn nginx(procs: &Procs, nginx: &Path, cpu: usize, backend: &str) -> anyhow::
         pids: vec![pid],
         gateway: None,
         log: None,
+        admin: None,
     })
 }
 

@@ -57,9 +57,6 @@ impl SqliteArchive {
         writer
             .pragma_update(None, "wal_autocheckpoint", 10000)
             .map_err(db_error)?;
-        writer
-            .pragma_update(None, "cache_size", -16384)
-            .map_err(db_error)?;
         schema::migrate(&mut writer)?;
         let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let reader = Connection::open_with_flags(path, flags).map_err(cannot_open)?;
