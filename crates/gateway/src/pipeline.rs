@@ -183,7 +183,7 @@ impl Gateway {
         let app_key = p.app_key().ok_or_else(|| {
             Failure::platform(P::MissingAppKey, "app-key", "no app_key parameter")
         })?;
-        let registry = self.registry.snapshot();
+        let registry = self.registry.snapshot_owned();
         let app = registry.apps.get(app_key).ok_or_else(|| {
             Failure::platform(
                 P::InvalidAppKey,

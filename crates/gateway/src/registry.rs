@@ -118,8 +118,15 @@ impl LiveRegistry {
         }))
     }
 
+    /// The current snapshot, for a short look.
     pub fn snapshot(&self) -> arc_swap::Guard<Arc<Snapshot>> {
         self.current.load()
+    }
+
+    /// The current snapshot, owned: for a call, which holds it across its backend's `.await`
+    /// (a [`arc_swap::Guard`] is meant to be short-lived; an `Arc` costs one atomic increment).
+    pub fn snapshot_owned(&self) -> Arc<Snapshot> {
+        self.current.load_full()
     }
 
     pub fn store(&self) -> &Arc<dyn Registry> {
