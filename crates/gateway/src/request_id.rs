@@ -32,15 +32,25 @@ const SCRAMBLE: u64 = 0x9E37_79B1;
 pub const LEN: usize = TIME_DIGITS + PREFIX_DIGITS + COUNTER_DIGITS;
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
-static PREFIX: OnceLock<[u8; PREFIX_DIGITS]> = OnceLock::new();
+static PROCESS: OnceLock<Process> = OnceLock::new();
 
-fn prefix() -> &'static [u8; PREFIX_DIGITS] {
-    PREFIX.get_or_init(|| {
-        let mut p = [0u8; PREFIX_DIGITS];
-        for b in &mut p {
+/// What a process chooses once: its prefix, and where its counter starts (so that its first id
+/// does not end in `00000`).
+struct Process {
+    prefix: [u8; PREFIX_DIGITS],
+    counter_start: u64,
+}
+
+fn process() -> &'static Process {
+    PROCESS.get_or_init(|| {
+        let mut prefix = [0u8; PREFIX_DIGITS];
+        for b in &mut prefix {
             *b = ALPHABET[rand::random::<usize>() % 36];
         }
-        p
+        Process {
+            prefix,
+            counter_start: rand::random::<u64>() % COUNTER_SPACE,
+        }
     })
 }
 
@@ -68,10 +78,12 @@ pub fn next() -> String {
 
 /// The id made `seconds` after 2020-01-01 UTC.
 fn at(seconds: u64) -> String {
-    let scrambled = scramble(COUNTER.fetch_add(1, Ordering::Relaxed));
+    let process = process();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed) % COUNTER_SPACE;
+    let scrambled = scramble(n + process.counter_start);
     let mut out = [0u8; LEN];
     base36(seconds, &mut out[..TIME_DIGITS]);
-    out[TIME_DIGITS..TIME_DIGITS + PREFIX_DIGITS].copy_from_slice(prefix());
+    out[TIME_DIGITS..TIME_DIGITS + PREFIX_DIGITS].copy_from_slice(&process.prefix);
     base36(scrambled, &mut out[TIME_DIGITS + PREFIX_DIGITS..]);
     String::from_utf8(out.to_vec()).expect("ASCII")
 }
