@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use nodes::*;
-use topgate_gateway::limits::COUNTER_STORE_UNAVAILABLE;
+use topgate_protocol::errors::SubCode;
 use topgate_store::testing::{PgServer, RedisServer};
 
 const APP_SUB: &str = "accesscontrol.limited-by-app-access-count";
@@ -165,7 +165,7 @@ async fn each_failure_policy_holds_while_redis_is_down_and_both_nodes_recover() 
     let nodes = two_nodes(&pg, &redis, &format!("on_failure = \"closed\"\n{settings}")).await;
     nodes.set_app_daily_limit(1_000_000);
     let log = outage(&nodes, &redis).await;
-    let unavailable = Answer::Error(10, Some(COUNTER_STORE_UNAVAILABLE.to_string()));
+    let unavailable = Answer::Error(10, Some(SubCode::CounterStoreUnavailable.as_string()));
     for sent in &log {
         match sent.answered {
             BEFORE => assert_eq!(sent.answer, Answer::Ok, "closed: {sent:?}"),

@@ -44,7 +44,6 @@ use crate::failure::Failure;
 use crate::registry::{AppEntry, SessionEntry, Snapshot};
 
 pub use counters::{Changes, CounterCheck, CounterStore, MemoryCounters, Rejected, Window};
-pub use plan::COUNTER_STORE_UNAVAILABLE;
 pub use redis::RedisCounters;
 pub use settings::{CounterBackend, CounterSettings, OnFailure};
 pub use shared::{Refused, RemoteCounters, SharedCounters, Unreachable};

@@ -14,10 +14,6 @@ use crate::catalog::ApiSpec;
 use crate::failure::Failure;
 use crate::registry::{AppEntry, SessionEntry, Snapshot};
 
-/// The sub code of code 10 when the shared counters are unreachable and the deployment fails
-/// closed (topgate's own: TOP has no documented sub code for it).
-pub const COUNTER_STORE_UNAVAILABLE: &str = "isp.counter-store-unavailable";
-
 /// The scopes in the order their counters are checked (per-second ones, then daily ones).
 const ORDER: [LimitScope; 6] = [
     LimitScope::App,
@@ -192,8 +188,11 @@ pub(super) fn unavailable(why: String) -> Failure {
         error: PlatformError::ServiceCurrentlyUnavailable,
         detail: None,
         sub: Some((
-            COUNTER_STORE_UNAVAILABLE.to_string(),
-            "The call could not be counted against its limits; retry later".to_string(),
+            SubCode::CounterStoreUnavailable.as_string(),
+            SubCode::CounterStoreUnavailable
+                .wire_sub_msg()
+                .unwrap_or_default()
+                .to_string(),
         )),
         check: "counter-store",
         why,

@@ -236,7 +236,13 @@ fn mapping_section(out: &mut String) {
     out.push_str("A v2 business error answered in the v1 format takes this code:\n\n");
     let mut rows = Vec::new();
     for c in SubCode::all() {
-        if matches!(c, SubCode::ServiceUnavailable(_)) || c.family() == SubFamily::AccessControl {
+        // Flow-control sub codes and the counter store's come with platform codes (4-8, 10),
+        // which v1 keeps as they are: no business mapping.
+        if matches!(
+            c,
+            SubCode::ServiceUnavailable(_) | SubCode::CounterStoreUnavailable
+        ) || c.family() == SubFamily::AccessControl
+        {
             continue;
         }
         let s = c.as_string();

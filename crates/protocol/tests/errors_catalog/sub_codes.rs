@@ -10,7 +10,7 @@ use super::check_text;
 #[test]
 fn sub_codes_complete() {
     let all = SubCode::all();
-    assert_eq!(all.len(), 18 + ProductLine::ALL.len());
+    assert_eq!(all.len(), 19 + ProductLine::ALL.len());
     let strings: HashSet<String> = all.iter().map(|c| c.as_string()).collect();
     assert_eq!(strings.len(), all.len(), "sub code strings are unique");
     for c in all {
@@ -44,6 +44,13 @@ fn sub_codes_complete() {
         SubCode::LimitedByAppFrequency.flow_control_code(),
         Some(PlatformError::AppCallExceedsLimitedFrequency)
     );
+    // What topgate sends itself carries its sub_msg; the rest come from backends and rules.
+    assert_eq!(
+        SubCode::CounterStoreUnavailable.as_string(),
+        "isp.counter-store-unavailable"
+    );
+    assert!(SubCode::CounterStoreUnavailable.wire_sub_msg().is_some());
+    assert_eq!(SubCode::MissingParameter.wire_sub_msg(), None);
 }
 
 fn read(raw: &str) -> (SubFamily, Option<SubCode>, Option<String>) {

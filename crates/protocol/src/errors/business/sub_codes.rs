@@ -9,6 +9,9 @@
 //! `accesscontrol.limited-by-user-access-count` (code 4),
 //! `accesscontrol.limited-by-session-access-count` (code 5) and
 //! `accesscontrol.limited-by-partner-access-count` (code 6).
+//!
+//! `isp.counter-store-unavailable` is topgate's own too: with code 10, when the shared counters
+//! (Redis) cannot be reached and the deployment fails closed (`[counters] on_failure`).
 
 use super::{ProductLine, SubFamily};
 use crate::errors::{Fault, PlatformError, Text};
@@ -26,6 +29,8 @@ pub enum SubCode {
     RemoteConnectionError,
     /// `isp.<slug>-service-unavailable`.
     ServiceUnavailable(ProductLine),
+    /// topgate's own spelling (code 10): the flow-control counters cannot be reached.
+    CounterStoreUnavailable,
     ItemExtraNotExist,
     TradeNotExist,
     RefundNotExist,
@@ -92,7 +97,8 @@ impl SubCode {
             RemoteServiceError
             | RemoteServiceTimeout
             | RemoteConnectionError
-            | ServiceUnavailable(_) => SubFamily::Isp,
+            | ServiceUnavailable(_)
+            | CounterStoreUnavailable => SubFamily::Isp,
             LimitedByAppAccessCount
             | LimitedByApiAccessCount
             | LimitedByAppApiAccessCount
@@ -124,6 +130,7 @@ impl SubCode {
             RemoteServiceTimeout => "remote-service-timeout",
             RemoteConnectionError => "remote-connection-error",
             ServiceUnavailable(line) => return format!("{}-service-unavailable", line.slug()),
+            CounterStoreUnavailable => "counter-store-unavailable",
             ItemExtraNotExist => "item-extra-not-exist",
             TradeNotExist => "trade-not-exist",
             RefundNotExist => "refund-not-exist",
@@ -136,6 +143,17 @@ impl SubCode {
             LimitedByPartnerAccessCount => "limited-by-partner-access-count",
         };
         name.to_string()
+    }
+
+    /// The `sub_msg` topgate sends with this sub code when topgate itself produces it; `None`
+    /// for the sub codes whose `sub_msg` comes from a backend or a catalog rule.
+    pub fn wire_sub_msg(self) -> Option<&'static str> {
+        match self {
+            SubCode::CounterStoreUnavailable => {
+                Some("The call could not be counted against its limits; retry later")
+            }
+            _ => None,
+        }
     }
 
     /// For a flow-control sub code, the platform error it comes with (4-8); None otherwise.
@@ -168,6 +186,7 @@ impl SubCode {
         ];
         all.extend(ProductLine::ALL.iter().map(|&l| ServiceUnavailable(l)));
         all.extend([
+            CounterStoreUnavailable,
             ItemExtraNotExist,
             TradeNotExist,
             RefundNotExist,
@@ -258,6 +277,16 @@ impl SubCode {
                 "调用后端服务失败：该产品线的后端服务不可用",
                 "The product line's backend service is unavailable",
                 BACKEND_RETRY,
+                Provider,
+            ),
+            CounterStoreUnavailable => spec(
+                "平台的流控计数服务暂时不可用，调用未被处理",
+                "The platform's flow-control counters could not be reached; the call was not served",
+                Text {
+                    zh: "与调用参数无关，稍后重试（逐次拉长间隔）；持续失败请保存完整响应（含request_id）并联系平台。",
+                    en: "Nothing to change in the call: retry later with growing intervals; if it persists, contact the platform with the full response (including request_id).",
+                },
+                // The service side, as every isp. sub code: not the caller's to fix.
                 Provider,
             ),
             ItemExtraNotExist => spec(
