@@ -70,7 +70,7 @@ fn a_second_handle_reads_while_the_first_writes() {
             for _ in 0..50 {
                 let n = cli.count().unwrap();
                 assert!(
-                    n <= 1000 && n % 50 == 0,
+                    n <= 1000 && n.is_multiple_of(50),
                     "a batch is seen whole or not at all: {n}"
                 );
                 cli.search(&ArchiveQuery::default()).unwrap();
