@@ -94,7 +94,7 @@ fn sub_code(d: &mut Diagnosis, f: &ErrorFields, raw: &str) {
                 format!("子错误码{raw}：{}。", spec.meaning.zh),
                 format!("Sub code {raw}: {}.", spec.meaning.en),
             );
-            if info.family == SubFamily::Bare {
+            if info.family == SubFamily::Bare && sc.family() != SubFamily::Bare {
                 d.say(
                     FindingKind::Note,
                     format!("这个子错误码没有带族前缀（与种子文档的写法一样），完整写法是{}。", sc.as_string()),
@@ -115,14 +115,19 @@ fn sub_code(d: &mut Diagnosis, f: &ErrorFields, raw: &str) {
 fn unknown_sub_code(d: &mut Diagnosis, raw: &str, family: SubFamily) {
     let norm = raw.to_ascii_lowercase().replace('_', "-");
     let (zh, en): (String, String) = match (family, norm.as_str()) {
-        (_, "session-expired") | (_, "isv.session-expired") => (
-            "session已过期：用户需要重新授权，然后使用新的session。".into(),
-            "The session has expired: the user must authorise the app again; then send the new session.".into(),
-        ),
-        (_, "invalid-sessionkey") | (_, "isv.invalid-sessionkey") => (
-            "session不合法：它不是这个应用通过用户授权得到的，或者拼写有误、已被注销。".into(),
-            "The session key is not valid: it was not issued to this app by the user's authorisation, or it is mistyped or revoked.".into(),
-        ),
+        // Code 27's sub codes are sent bare (and then known); some clients print them prefixed.
+        (_, "isv.session-expired") | (_, "isv.invalid-sessionkey") => {
+            let sc = if norm.ends_with("session-expired") {
+                SubCode::SessionExpired
+            } else {
+                SubCode::InvalidSessionKey
+            };
+            let spec = sc.spec();
+            (
+                format!("{}。{}", spec.meaning.zh, spec.remedy.zh),
+                format!("{}. {}", spec.meaning.en, spec.remedy.en),
+            )
+        }
         (SubFamily::Isv, _) if d.class == Class::Platform => (
             format!("子错误码{raw}是对错误码的补充说明（不在通用子错误码表里），具体情况看sub_msg。"),
             format!("Sub code {raw} adds detail to the code (it is not in the common table); sub_msg says more."),

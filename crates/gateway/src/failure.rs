@@ -5,7 +5,7 @@
 //! explanation ([`Failure::why`]) goes to the log and the archive, never to the client.
 
 use topgate_protocol::errors::{
-    legacy_for, legacy_msg, PlatformError, ProductLine, REMOTE_SERVICE_ERROR,
+    legacy_for, legacy_msg, PlatformError, ProductLine, SubCode, REMOTE_SERVICE_ERROR,
     REMOTE_SERVICE_TIMEOUT,
 };
 use topgate_protocol::render::{ErrorBody, ResponseForm, Version};
@@ -60,9 +60,11 @@ impl Failure {
         self
     }
 
-    pub fn with_sub(mut self, code: impl Into<String>, msg: impl Into<String>) -> Failure {
+    /// Platform error with one of the catalog's sub codes, and the sub_msg the catalog gives it.
+    pub fn with_catalog_sub(mut self, code: SubCode) -> Failure {
         if let Failure::Platform { sub, .. } = &mut self {
-            *sub = Some((code.into(), msg.into()));
+            let msg = code.wire_sub_msg().unwrap_or_default();
+            *sub = Some((code.as_string(), msg.to_owned()));
         }
         self
     }

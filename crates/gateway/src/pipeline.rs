@@ -25,7 +25,7 @@ use std::time::Instant;
 use tracing::Instrument;
 
 use topgate_protocol::backend::{BackendFile, BackendRequest};
-use topgate_protocol::errors::PlatformError as P;
+use topgate_protocol::errors::{PlatformError as P, SubCode};
 use topgate_protocol::params::Params;
 use topgate_protocol::render::{render_error, render_success, Format, ResponseForm, Version};
 use topgate_protocol::sign::{self, EmptyValues, SignMethod};
@@ -477,7 +477,7 @@ fn check_session(
     };
     let invalid = |why: String| {
         Failure::platform(P::InvalidSession, "session", why)
-            .with_sub("invalid-sessionkey", "SessionKey非法")
+            .with_catalog_sub(SubCode::InvalidSessionKey)
     };
     let masked = topgate_protocol::params::mask_secret(key);
     let session = registry
@@ -499,7 +499,7 @@ fn check_session(
                 time::format_gmt8(session.expires_at_ms)
             ),
         )
-        .with_sub("session-expired", "SessionKey已过期"));
+        .with_catalog_sub(SubCode::SessionExpired));
     }
     Ok(Some(session.clone()))
 }

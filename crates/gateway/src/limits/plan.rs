@@ -184,18 +184,10 @@ pub(super) fn refusal(scope: LimitScope, check: &CounterCheck<'_>, now_ms: i64) 
 /// The answer when the shared counters are unreachable and the deployment fails closed: code
 /// 10 (`Service Currently Unavailable`, retryable), HTTP 200 like every TOP error.
 pub(super) fn unavailable(why: String) -> Failure {
-    Failure::Platform {
-        error: PlatformError::ServiceCurrentlyUnavailable,
-        detail: None,
-        sub: Some((
-            SubCode::CounterStoreUnavailable.as_string(),
-            SubCode::CounterStoreUnavailable
-                .wire_sub_msg()
-                .unwrap_or_default()
-                .to_string(),
-        )),
-        check: "counter-store",
+    Failure::platform(
+        PlatformError::ServiceCurrentlyUnavailable,
+        "counter-store",
         why,
-        retry_after: None,
-    }
+    )
+    .with_catalog_sub(SubCode::CounterStoreUnavailable)
 }

@@ -238,7 +238,9 @@ pub fn classify(code: i64, sub_code: Option<&str>, sub_msg: Option<&str>) -> Err
     let sub = sub_code.map(read_sub_code);
     let family = sub.as_ref().map(|s| s.family);
     let business_sub = sub.as_ref().is_some_and(|s| {
-        s.family == SubFamily::Isv || (s.family == SubFamily::Bare && s.known.is_some())
+        s.family == SubFamily::Isv
+            || (s.family == SubFamily::Bare
+                && s.known.is_some_and(|k| k.family() == SubFamily::Isv))
     });
     if (4..=8).contains(&code)
         || family == Some(SubFamily::AccessControl)

@@ -141,7 +141,8 @@ fn sub_codes_section(out: &mut String) {
          `accesscontrol.` (flow control). Readers also accept them bare (`missing-parameter`, as \
          the seed writes them), in any case, with `_` for `-`, and with a `:detail` suffix \
          (`isv.invalid-parameter:trade_id:P07`). Backends may add their own \
-         `isv.<kebab-name>[:detail]` sub codes; the gateway passes them through.\n\n",
+         `isv.<kebab-name>[:detail]` sub codes; the gateway passes them through. Code 27's two \
+         sub codes are sent bare, as TOP sends them (`invalid-sessionkey`, `session-expired`).\n\n",
     );
     let rows: Vec<Vec<String>> = SubCode::all()
         .into_iter()
@@ -236,12 +237,12 @@ fn mapping_section(out: &mut String) {
     out.push_str("A v2 business error answered in the v1 format takes this code:\n\n");
     let mut rows = Vec::new();
     for c in SubCode::all() {
-        // Flow-control sub codes and the counter store's come with platform codes (4-8, 10),
-        // which v1 keeps as they are: no business mapping.
+        // Flow-control sub codes, the counter store's and code 27's come with platform codes
+        // (4-8, 10, 27), which v1 keeps as they are: no business mapping.
         if matches!(
             c,
             SubCode::ServiceUnavailable(_) | SubCode::CounterStoreUnavailable
-        ) || c.family() == SubFamily::AccessControl
+        ) || matches!(c.family(), SubFamily::AccessControl | SubFamily::Bare)
         {
             continue;
         }

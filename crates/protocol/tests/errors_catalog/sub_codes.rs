@@ -10,7 +10,7 @@ use super::check_text;
 #[test]
 fn sub_codes_complete() {
     let all = SubCode::all();
-    assert_eq!(all.len(), 19 + ProductLine::ALL.len());
+    assert_eq!(all.len(), 21 + ProductLine::ALL.len());
     let strings: HashSet<String> = all.iter().map(|c| c.as_string()).collect();
     assert_eq!(strings.len(), all.len(), "sub code strings are unique");
     for c in all {
@@ -22,11 +22,21 @@ fn sub_codes_complete() {
             SubFamily::Isv => "isv.",
             SubFamily::Isp => "isp.",
             SubFamily::AccessControl => "accesscontrol.",
+            // Sent bare, as TOP sends them with code 27.
+            SubFamily::Bare => "",
             f => panic!("{what}: family {f:?}"),
         };
         assert!(what.starts_with(prefix), "{what}");
         assert_eq!(what, format!("{prefix}{}", c.bare_name()));
-        assert_eq!(s.retryable, c.family() != SubFamily::Isv, "{what}");
+        assert_eq!(
+            s.retryable,
+            matches!(s.fault, Fault::Provider | Fault::Platform),
+            "{what}"
+        );
+        assert_eq!(
+            s.retryable,
+            !matches!(c.family(), SubFamily::Isv | SubFamily::Bare)
+        );
         assert_eq!(s.fault == Fault::Provider, c.family() == SubFamily::Isp);
         assert_eq!(
             c.flow_control_code().is_some(),
@@ -50,6 +60,15 @@ fn sub_codes_complete() {
         "isp.counter-store-unavailable"
     );
     assert!(SubCode::CounterStoreUnavailable.wire_sub_msg().is_some());
+    assert_eq!(SubCode::InvalidSessionKey.as_string(), "invalid-sessionkey");
+    assert_eq!(
+        SubCode::InvalidSessionKey.wire_sub_msg(),
+        Some("SessionKey非法")
+    );
+    assert_eq!(
+        SubCode::SessionExpired.wire_sub_msg(),
+        Some("SessionKey已过期")
+    );
     assert_eq!(SubCode::MissingParameter.wire_sub_msg(), None);
 }
 
@@ -74,8 +93,9 @@ fn reading_sub_codes() {
             Some("trade_id:P07"),
         ),
         ("isv.MOBILE_NUMBER_ILLEGAL", Isv, None, None),
-        ("invalid-sessionkey", Bare, None, None),
-        ("session-expired", Bare, None, None),
+        ("invalid-sessionkey", Bare, Some(InvalidSessionKey), None),
+        ("session-expired", Bare, Some(SessionExpired), None),
+        ("isv.session-expired", Isv, None, None),
         (
             "isp.item-service-unavailable",
             Isp,

@@ -10,6 +10,9 @@
 //! `accesscontrol.limited-by-session-access-count` (code 5) and
 //! `accesscontrol.limited-by-partner-access-count` (code 6).
 //!
+//! Code 27 comes with two sub codes TOP sends without a family prefix: `invalid-sessionkey`
+//! (sub_msg `SessionKey非法`) and `session-expired` (`SessionKey已过期`).
+//!
 //! `isp.counter-store-unavailable` is topgate's own too: with code 10, when the shared counters
 //! (Redis) cannot be reached and the deployment fails closed (`[counters] on_failure`).
 
@@ -31,6 +34,10 @@ pub enum SubCode {
     ServiceUnavailable(ProductLine),
     /// topgate's own spelling (code 10): the flow-control counters cannot be reached.
     CounterStoreUnavailable,
+    /// `invalid-sessionkey`, bare, with code 27.
+    InvalidSessionKey,
+    /// `session-expired`, bare, with code 27.
+    SessionExpired,
     ItemExtraNotExist,
     TradeNotExist,
     RefundNotExist,
@@ -82,6 +89,7 @@ impl SubCode {
     pub fn as_string(self) -> String {
         match self {
             SubCode::ServiceUnavailable(line) => line.unavailable_sub_code(),
+            _ if self.family() == SubFamily::Bare => self.bare_name(),
             _ => format!("{}.{}", self.prefix(), self.bare_name()),
         }
     }
@@ -106,6 +114,7 @@ impl SubCode {
             | LimitedByUserAccessCount
             | LimitedBySessionAccessCount
             | LimitedByPartnerAccessCount => SubFamily::AccessControl,
+            InvalidSessionKey | SessionExpired => SubFamily::Bare,
         }
     }
 
@@ -113,7 +122,8 @@ impl SubCode {
         match self.family() {
             SubFamily::Isv => "isv",
             SubFamily::Isp => "isp",
-            _ => "accesscontrol",
+            SubFamily::AccessControl => "accesscontrol",
+            SubFamily::Bare | SubFamily::Other => "",
         }
     }
 
@@ -131,6 +141,8 @@ impl SubCode {
             RemoteConnectionError => "remote-connection-error",
             ServiceUnavailable(line) => return format!("{}-service-unavailable", line.slug()),
             CounterStoreUnavailable => "counter-store-unavailable",
+            InvalidSessionKey => "invalid-sessionkey",
+            SessionExpired => "session-expired",
             ItemExtraNotExist => "item-extra-not-exist",
             TradeNotExist => "trade-not-exist",
             RefundNotExist => "refund-not-exist",
@@ -152,6 +164,8 @@ impl SubCode {
             SubCode::CounterStoreUnavailable => {
                 Some("The call could not be counted against its limits; retry later")
             }
+            SubCode::InvalidSessionKey => Some("SessionKey非法"),
+            SubCode::SessionExpired => Some("SessionKey已过期"),
             _ => None,
         }
     }
@@ -187,6 +201,8 @@ impl SubCode {
         all.extend(ProductLine::ALL.iter().map(|&l| ServiceUnavailable(l)));
         all.extend([
             CounterStoreUnavailable,
+            InvalidSessionKey,
+            SessionExpired,
             ItemExtraNotExist,
             TradeNotExist,
             RefundNotExist,
@@ -288,6 +304,24 @@ impl SubCode {
                 },
                 // The service side, as every isp. sub code: not the caller's to fix.
                 Provider,
+            ),
+            InvalidSessionKey => spec(
+                "session不合法：它不是这个应用通过用户授权得到的，或者拼写有误、已被注销",
+                "The session key is not valid: it was not issued to this app by the user's authorisation, or it is mistyped or revoked",
+                Text {
+                    zh: "检查传入的session是否完整、是否属于这个app_key；让用户重新授权，使用新的session。",
+                    en: "Check that the session is sent whole and was issued to this app_key; have the user authorise the app again and send the new session.",
+                },
+                Caller,
+            ),
+            SessionExpired => spec(
+                "session已过期",
+                "The session has expired",
+                Text {
+                    zh: "用户需要重新授权，然后使用新的session；在session到期前提醒用户续期。",
+                    en: "The user must authorise the app again; then send the new session. Remind users to renew before the session expires.",
+                },
+                User,
             ),
             ItemExtraNotExist => spec(
                 "商品扩展信息不存在",
