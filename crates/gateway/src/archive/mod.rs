@@ -177,15 +177,16 @@ impl Archive {
 
 impl CallObserver for Archive {
     fn observe(&self, reply: &Reply) {
-        match &reply.params {
-            Some(params) if reply.record.params.is_empty() => {
-                if self.keeps(reply.record.is_error()) {
-                    let echo = params.echo_borrowed();
-                    self.push(&reply.record, &echo, &reply.body);
-                }
-            }
-            _ => self.record(&reply.record, &reply.body),
+        if !self.keeps(reply.record.is_error()) {
+            return;
         }
+        // The decoded parameters when there are some (the record's own are left empty on the
+        // request path); a call refused before decoding has only what the record holds.
+        let params = match &reply.params {
+            Some(params) => params.echo_borrowed(),
+            None => packed::borrowed(&reply.record.params),
+        };
+        self.push(&reply.record, &params, &reply.body);
     }
 }
 
